@@ -1,0 +1,177 @@
+"""The video filters shared by the catalogue list and search (API.md, Search: every filter but `q`)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+
+from api.errors import InvalidParameter
+from api.models import Category
+
+CODE_PATTERN = re.compile(r"^[A-Za-z]{2}$")
+META_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$")
+META_VALUE_MAX = 200
+MAX_LIST_VALUES = 50
+DURATION_BUCKETS = {"short": (None, 239), "medium": (240, 1200), "long": (1201, None)}
+
+
+class CommaListWidget(forms.TextInput):
+    """Reads `a,b` and `x=a&x=b` alike."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        items = [item.strip() for value in values if value for item in value.split(",") if item.strip()]
+        return items or None
+
+
+class CommaListField(forms.Field):
+    widget = CommaListWidget
+
+    def __init__(self, *, item_field: forms.Field, **kwargs):
+        self.item_field = item_field
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if not value:
+            return None
+        if len(value) > MAX_LIST_VALUES:
+            raise forms.ValidationError(f"At most {MAX_LIST_VALUES} values.")
+        return list(dict.fromkeys(self.item_field.clean(item) for item in value))
+
+
+class ListFilter(filters.Filter):
+    """Any of a comma list of values; `lookup_expr` decides how the list is matched."""
+
+    field_class = CommaListField
+
+    def __init__(self, *, item_field: forms.Field, transform=None, **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(item_field=item_field, **kwargs)
+        self.transform = transform
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.transform:
+            value = [self.transform(v) for v in value]
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+def code_field() -> forms.Field:
+    return forms.RegexField(regex=CODE_PATTERN, error_messages={"invalid": "Expected a two-letter code."})
+
+
+class VideoFilterSet(filters.FilterSet):
+    channel = ListFilter(
+        item_field=forms.IntegerField(min_value=1, max_value=2**63 - 1), help_text="Channel ids."
+    )
+    category = ListFilter(item_field=forms.ChoiceField(choices=Category.choices), help_text="Categories.")
+    language = ListFilter(item_field=code_field(), transform=str.lower, help_text="ISO 639-1 codes.")
+    region = ListFilter(item_field=code_field(), transform=str.upper, help_text="ISO 3166-1 alpha-2 codes.")
+    tags = ListFilter(
+        item_field=forms.CharField(max_length=64),
+        transform=str.lower,
+        lookup_expr="overlap",
+        help_text="Any of.",
+    )
+    tags_all = ListFilter(
+        field_name="tags",
+        item_field=forms.CharField(max_length=64),
+        transform=str.lower,
+        lookup_expr="contains",
+        help_text="All of.",
+    )
+    duration = filters.ChoiceFilter(
+        choices=[(k, k) for k in DURATION_BUCKETS],
+        method="filter_duration",
+        help_text="short (< 4 min), medium (4-20 min), long (> 20 min).",
+    )
+    duration_min = filters.NumberFilter(
+        field_name="duration_s", lookup_expr="gte", min_value=0, max_value=86_400
+    )
+    duration_max = filters.NumberFilter(
+        field_name="duration_s", lookup_expr="lte", min_value=0, max_value=86_400
+    )
+    published_after = filters.DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = filters.DateTimeFilter(field_name="published_at", lookup_expr="lt")
+
+    def filter_duration(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        low, high = DURATION_BUCKETS[value]
+        if low is not None:
+            qs = qs.filter(duration_s__gte=low)
+        if high is not None:
+            qs = qs.filter(duration_s__lte=high)
+        return qs
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        return queryset.filter(metadata_condition(self.data))
+
+
+def parse_meta_value(raw: str) -> Any:
+    """JSON where it parses to a finite value, else the string itself (`hd`, `NaN`, `1e999`)."""
+    try:
+        value = json.loads(raw, parse_constant=_refuse)
+    except (ValueError, RecursionError):
+        return raw
+    return raw if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _refuse(name: str):
+    raise ValueError(name)
+
+
+def metadata_condition(params) -> Q:
+    """`meta.<key>=<value>` parameters as jsonb containment (served by the jsonb_path_ops GIN index).
+
+    The value is read as JSON where it parses, as a string otherwise; an array field matches when it
+    contains the value; `meta.a.b` reaches into nested objects; repeated parameters must all match.
+    """
+    condition = Q()
+    for name in params:
+        if not name.startswith("meta."):
+            continue
+        key = name[len("meta.") :]
+        if not META_KEY_PATTERN.match(key):
+            raise InvalidParameter(
+                {name: ["Metadata keys are 1-64 letters, digits, '_' or '-', dot-separated."]}
+            )
+        for raw in params.getlist(name) if hasattr(params, "getlist") else [params[name]]:
+            if len(raw) > META_VALUE_MAX:
+                raise InvalidParameter(
+                    {name: [f"Ensure this value has at most {META_VALUE_MAX} characters."]}
+                )
+            value = parse_meta_value(raw)
+            condition &= Q(metadata__contains=_nest(key, value)) | Q(metadata__contains=_nest(key, [value]))
+    return condition
+
+
+def _nest(key: str, value: Any) -> dict:
+    for part in reversed(key.split(".")):
+        value = {part: value}
+    return value
+
+
+class VideoFilterBackend(DjangoFilterBackend):
+    """django-filter, with bad values answered as 400 invalid_parameter."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise InvalidParameter(
+                filterset.errors.get_json_data()
+                and {
+                    field: [e["message"] for e in errors]
+                    for field, errors in filterset.errors.get_json_data().items()
+                }
+            )
+        return filterset.qs

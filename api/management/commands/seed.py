@@ -1,0 +1,336 @@
+"""Realistic, deterministic demo data at any scale, loaded with COPY.
+
+    python manage.py seed --videos 5000            # a demo catalogue in seconds
+    python manage.py seed --videos 1000000 --reset # the benchmark scale
+
+Counters are consistent with the rows they count: every like, dislike, comment and subscription counted
+on a video or channel is a row. `view_count` is the lifetime count of views, seeded as history.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from api import seedvocab as vocab
+
+BULK_INDEX_THRESHOLD = 50_000
+CHUNK = 10_000
+VIDEO_COLUMNS = (
+    "channel_id",
+    "title",
+    "description",
+    "tags",
+    "category",
+    "language",
+    "region",
+    "duration_s",
+    "published_at",
+    "metadata",
+    "view_count",
+    "like_count",
+    "dislike_count",
+    "comment_count",
+    "created_at",
+    "updated_at",
+)
+
+
+class Command(BaseCommand):
+    help = "Seed users, channels, videos, reactions, comments and subscriptions (deterministic with --seed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--videos", type=int, default=5000, help="number of videos (default 5000)")
+        parser.add_argument(
+            "--channels", type=int, help="number of channels (default videos/50, at least 10)"
+        )
+        parser.add_argument("--users", type=int, help="number of users (default videos/50, 100 to 20000)")
+        parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the catalogue and seeded users first"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    def handle(self, *args, **options):
+        videos = options["videos"]
+        if videos < 1:
+            raise CommandError("--videos must be at least 1")
+        channels = options["channels"] or max(10, videos // 50)
+        users = options["users"] or min(20_000, max(100, videos // 50))
+        self.rng = random.Random(options["seed"])
+        self.progress = not options["no_progress"]
+        self.now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        started = time.monotonic()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # Pending deferred FK checks would block TRUNCATE and CREATE INDEX later in this transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            if options["reset"]:
+                self.reset(cursor)
+            else:
+                cursor.execute("SELECT EXISTS (SELECT 1 FROM api_video)")
+                if cursor.fetchone()[0]:
+                    raise CommandError("The catalogue is not empty; use --reset to replace it.")
+            dropped = self.drop_indexes(cursor) if videos >= BULK_INDEX_THRESHOLD else []
+            first_user = self.seed_users(cursor, users)
+            channel_rows = self.seed_channels(cursor, channels, first_user, users)
+            self.seed_videos(cursor, videos, channel_rows, users)
+            self.seed_reactions_and_comments(cursor, first_user, users)
+            self.seed_subscriptions(cursor, first_user, users, channel_rows)
+            self.recreate_indexes(cursor, dropped)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {users} users, {channels} channels, {videos} videos in {time.monotonic() - started:.1f} s"
+            )
+        )
+
+    # steps
+
+    def reset(self, cursor) -> None:
+        self.log("Deleting the catalogue and seeded users")
+        cursor.execute("TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel CASCADE")
+        cursor.execute(
+            "DELETE FROM authtoken_token WHERE user_id IN (SELECT id FROM auth_user WHERE username LIKE %s)",
+            ["seed-%"],
+        )
+        cursor.execute("DELETE FROM auth_user WHERE username LIKE %s", ["seed-%"])
+
+    def seed_users(self, cursor, count: int) -> int:
+        self.log(f"Users: {count}")
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM auth_user")
+        base = cursor.fetchone()[0]
+        with cursor.copy(
+            "COPY auth_user (id, password, is_superuser, username, first_name, last_name, email, is_staff, "
+            "is_active, date_joined) FROM STDIN"
+        ) as copy:
+            for i in range(1, count + 1):
+                copy.write_row((base + i, "!", False, f"seed-{base + i}", "", "", "", False, True, self.now))
+        cursor.execute("SELECT setval(pg_get_serial_sequence('auth_user', 'id'), %s)", [base + count])
+        return base + 1
+
+    def seed_channels(
+        self, cursor, count: int, first_user: int, users: int
+    ) -> list[tuple[int, str, str, float]]:
+        """Channels with a language, a main category and a long-tailed share of the uploads."""
+        self.log(f"Channels: {count}")
+        rng = self.rng
+        languages = list(vocab.LANGUAGES)
+        language_weights = [vocab.LANGUAGES[lang][0] for lang in languages]
+        categories = list(vocab.CATEGORY_WEIGHTS)
+        category_weights = list(vocab.CATEGORY_WEIGHTS.values())
+        rows = []
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM api_channel")
+        base = cursor.fetchone()[0]
+        with cursor.copy(
+            "COPY api_channel (id, owner_id, handle, name, description, country, subscriber_count, video_count, "
+            "created_at) FROM STDIN"
+        ) as copy:
+            for i in range(1, count + 1):
+                language = rng.choices(languages, language_weights)[0]
+                category = rng.choices(categories, category_weights)[0]
+                topic = rng.choice(vocab.TOPICS[category])[language]
+                subject = rng.choice(topic[0])
+                name = f"{subject} {rng.choice(vocab.CHANNEL_WORDS[language])}"
+                handle = f"{category[:8]}.{language}.{base + i}"
+                country = rng.choice(vocab.LANGUAGES[language][1])
+                created = self.now - timedelta(days=rng.uniform(400, 4000))
+                description = rng.choice(vocab.DESCRIPTION_SENTENCES[language]).format(
+                    s=subject, t=topic[1][0]
+                )
+                owner = first_user + (i - 1) % users
+                copy.write_row((base + i, owner, handle, name, description, country, 0, 0, created))
+                rows.append((base + i, language, category, rng.paretovariate(1.2)))
+        cursor.execute("SELECT setval(pg_get_serial_sequence('api_channel', 'id'), %s)", [base + count])
+        return rows
+
+    def seed_videos(self, cursor, count: int, channels: list, users: int) -> None:
+        rng = self.rng
+        cum_weights = list(accumulate(weight for *_, weight in channels))
+        picks = rng.choices(range(len(channels)), cum_weights=cum_weights, k=count)
+        max_reactions = users
+        copy_sql = f"COPY api_video ({', '.join(VIDEO_COLUMNS)}) FROM STDIN"
+        with self.bar(count, "Videos") as bar, cursor.copy(copy_sql) as copy:
+            for n, pick in enumerate(picks, 1):
+                channel_id, language, main_category, _ = channels[pick]
+                if rng.random() < 0.1:
+                    language = rng.choices(list(vocab.LANGUAGES), [v[0] for v in vocab.LANGUAGES.values()])[0]
+                copy.write_row(self.video_row(channel_id, language, main_category, max_reactions))
+                if n % CHUNK == 0:
+                    bar.update(CHUNK)
+            bar.update(count % CHUNK)
+        cursor.execute(
+            "UPDATE api_channel c SET video_count = v.n FROM "
+            "(SELECT channel_id, count(*) AS n FROM api_video GROUP BY channel_id) v WHERE v.channel_id = c.id"
+        )
+
+    def video_row(self, channel_id: int, language: str, main_category: str, max_reactions: int) -> tuple:
+        rng = self.rng
+        category = (
+            main_category
+            if rng.random() < 0.8
+            else rng.choices(list(vocab.CATEGORY_WEIGHTS), list(vocab.CATEGORY_WEIGHTS.values()))[0]
+        )
+        subjects, topic_tags = rng.choice(vocab.TOPICS[category])[language]
+        subject = rng.choice(subjects)
+        published = self.now - timedelta(seconds=int(3 * 365 * 86400 * rng.random() ** 1.6))
+        title = rng.choice(vocab.TITLE_TEMPLATES[language]).format(
+            s=subject, year=published.year, n=rng.randint(1, 30)
+        )
+        sentences = rng.sample(
+            vocab.DESCRIPTION_SENTENCES[language], k=min(3, len(vocab.DESCRIPTION_SENTENCES[language]))
+        )
+        tag = rng.choice(topic_tags)
+        description = " ".join(s.format(s=subject, t=tag) for s in sentences)
+        tags = list(
+            dict.fromkeys(
+                [subject.lower(), *rng.sample(topic_tags, k=min(len(topic_tags), rng.randint(1, 3)))]
+            )
+        )
+        duration = int(min(86_400, rng.lognormvariate(6.2, 0.9)))
+        age_days = max((self.now - published).total_seconds() / 86400, 0.1)
+        views = int(rng.paretovariate(0.9) * 40 * min(1.0, math.log1p(age_days) / 3))
+        if rng.random() < 0.001:
+            views *= 200  # a few go viral
+        views = min(views, 500_000_000)
+        likes = min(int(views * rng.uniform(0.005, 0.05)), max_reactions)
+        dislikes = min(int(likes * rng.uniform(0.0, 0.08)), max_reactions - likes)
+        comments = min(int(views * rng.uniform(0.0, 0.004)), 40)
+        metadata = {
+            "definition": rng.choices(["hd", "sd", "4k"], [70, 20, 10])[0],
+            "captions": sorted({language, *rng.sample(["en", "ko", "es", "ja"], k=rng.randint(0, 2))}),
+            "made_for_kids": rng.random() < 0.06,
+            "fps": rng.choices([24, 30, 60], [20, 60, 20])[0],
+            "license": rng.choices(["youtube", "creativeCommon"], [92, 8])[0],
+        }
+        region = rng.choice(vocab.LANGUAGES[language][1])
+        return (
+            channel_id,
+            title,
+            description,
+            tags,
+            category,
+            language,
+            region,
+            duration,
+            published,
+            json.dumps(metadata, ensure_ascii=False),
+            views,
+            likes,
+            dislikes,
+            comments,
+            published,
+            published,
+        )
+
+    def seed_reactions_and_comments(self, cursor, first_user: int, users: int) -> None:
+        """Reactions and comments made in SQL from each video's counters, so that counts and rows agree.
+        User ids (video*7919 + g) mod users are distinct for g < users: one reaction per user and video."""
+        cursor.execute("SELECT min(id), max(id) FROM api_video")
+        low, high = cursor.fetchone()
+        texts = {lang: vocab.COMMENT_TEXTS[lang] for lang in vocab.COMMENT_TEXTS}
+        step = 50_000
+        with self.bar(high - low + 1, "Reactions, comments") as bar:
+            for start in range(low, high + 1, step):
+                end = min(start + step - 1, high)
+                cursor.execute(
+                    """
+                    INSERT INTO api_reaction (video_id, user_id, kind, created_at)
+                    SELECT v.id, %(first)s + ((v.id * 7919 + g) %% %(users)s),
+                           CASE WHEN g < v.like_count THEN 'like' ELSE 'dislike' END,
+                           v.published_at + (g + 1) * interval '7 minutes'
+                    FROM api_video v, generate_series(0, v.like_count + v.dislike_count - 1) AS g
+                    WHERE v.id BETWEEN %(start)s AND %(end)s
+                    """,
+                    {"first": first_user, "users": users, "start": start, "end": end},
+                )
+                cursor.execute(
+                    """
+                    INSERT INTO api_comment (video_id, author_id, parent_id, text, created_at, updated_at)
+                    SELECT v.id, %(first)s + ((v.id * 104729 + g) %% %(users)s), NULL,
+                           (%(texts)s::jsonb -> v.language ->> (g %% jsonb_array_length(%(texts)s::jsonb -> v.language))::int),
+                           v.published_at + (g + 1) * interval '13 minutes',
+                           v.published_at + (g + 1) * interval '13 minutes'
+                    FROM api_video v, generate_series(0, v.comment_count - 1) AS g
+                    WHERE v.id BETWEEN %(start)s AND %(end)s
+                    """,
+                    {
+                        "first": first_user,
+                        "users": users,
+                        "start": start,
+                        "end": end,
+                        "texts": json.dumps(texts),
+                    },
+                )
+                bar.update(end - start + 1)
+
+    def seed_subscriptions(self, cursor, first_user: int, users: int, channels: list) -> None:
+        """Each user follows a few channels, popular ones more often (never their own)."""
+        self.log("Subscriptions")
+        rng = self.rng
+        cum_weights = list(accumulate(weight for *_, weight in channels))
+        with cursor.copy("COPY api_subscription (user_id, channel_id, created_at) FROM STDIN") as copy:
+            for user in range(first_user, first_user + users):
+                picks = {
+                    channels[i][0]
+                    for i in rng.choices(range(len(channels)), cum_weights=cum_weights, k=rng.randint(0, 8))
+                }
+                for channel_id in sorted(picks):
+                    copy.write_row((user, channel_id, self.now - timedelta(days=rng.uniform(0, 300))))
+        cursor.execute(
+            "DELETE FROM api_subscription s USING api_channel c WHERE s.channel_id = c.id AND c.owner_id = s.user_id"
+        )
+        cursor.execute(
+            "UPDATE api_channel c SET subscriber_count = s.n FROM "
+            "(SELECT channel_id, count(*) AS n FROM api_subscription GROUP BY channel_id) s WHERE s.channel_id = c.id"
+        )
+
+    # bulk-load helpers
+
+    def drop_indexes(self, cursor) -> list[tuple[str, str]]:
+        """Secondary indexes of the big tables, dropped for the load and rebuilt once after it: building a
+        GIN or B-tree index over sorted input is many times faster than maintaining it row by row."""
+        cursor.execute(
+            """
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename IN ('api_video', 'api_comment', 'api_reaction')
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                              WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+            """
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        return indexes
+
+    def recreate_indexes(self, cursor, indexes: list[tuple[str, str]]) -> None:
+        if not indexes:
+            return
+        with self.bar(len(indexes), "Indexes") as bar:
+            for _, definition in indexes:
+                cursor.execute(definition)
+                bar.update(1)
+
+    def bar(self, total: int, desc: str):
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit=" rows" if total > 100 else "",
+            disable=not self.progress,
+            file=self.stderr._out,
+            mininterval=1.0,
+        )
+
+    def log(self, message: str) -> None:
+        if self.progress:
+            self.stderr.write(message)

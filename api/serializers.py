@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from api.models import HANDLE_PATTERN, Category, Channel, Comment, Reaction, Video
+
+METADATA_MAX_BYTES = 16 * 1024
+COUNTRY_FIELD = {"max_length": 2, "min_length": 2}
+
+
+class StrictCharField(serializers.CharField):
+    """A string, never a number or boolean coerced into one, and never with NUL characters."""
+
+    default_error_messages = {"null_character": "NUL characters are not allowed."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CodeField(StrictCharField):
+    def __init__(self, *, upper: bool, **kwargs):
+        self.upper = upper
+        super().__init__(min_length=2, max_length=2, allow_blank=True, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if (value and not value.isascii()) or (value and not value.isalpha()):
+            raise serializers.ValidationError("Expected a two-letter code.")
+        return value.upper() if self.upper else value.lower()
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, write_only=True, trim_whitespace=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    def validate_username(self, value: str) -> str:
+        User.username_validator(value)
+        return value
+
+    def validate(self, attrs):
+        try:
+            validate_password(attrs["password"], User(username=attrs["username"]))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class ChannelSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Channel
+        fields = ["id", "handle", "name"]
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    handle = serializers.RegexField(HANDLE_PATTERN, max_length=30)
+    name = StrictCharField(min_length=1, max_length=100)
+    description = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    country = CodeField(upper=True, required=False)
+    owner = serializers.IntegerField(source="owner_id", read_only=True)
+
+    class Meta:
+        model = Channel
+        fields = [
+            "id",
+            "handle",
+            "name",
+            "description",
+            "country",
+            "owner",
+            "subscriber_count",
+            "video_count",
+            "created_at",
+        ]
+        read_only_fields = ["subscriber_count", "video_count", "created_at"]
+
+
+class ChannelUpdateSerializer(ChannelSerializer):
+    class Meta(ChannelSerializer.Meta):
+        read_only_fields = [*ChannelSerializer.Meta.read_only_fields, "handle"]
+
+
+class MetadataField(serializers.JSONField):
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Expected a JSON object.")
+        if len(json.dumps(data, ensure_ascii=False).encode()) > METADATA_MAX_BYTES:
+            raise serializers.ValidationError(
+                f"Ensure metadata is at most {METADATA_MAX_BYTES} bytes as JSON."
+            )
+        if "\\u0000" in json.dumps(data):
+            raise serializers.ValidationError("NUL characters are not allowed.")
+        return data
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    channel = ChannelSummarySerializer(read_only=True)
+    title = StrictCharField(min_length=1, max_length=200)
+    description = StrictCharField(max_length=10_000, required=False, allow_blank=True)
+    tags = serializers.ListField(
+        child=StrictCharField(min_length=1, max_length=64), max_length=50, required=False
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    language = CodeField(upper=False, required=False)
+    region = CodeField(upper=True, required=False)
+    duration_s = StrictIntegerField(min_value=0, max_value=86_400, required=False)
+    metadata = MetadataField(required=False)
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Video
+        fields = [
+            "id",
+            "channel",
+            "title",
+            "description",
+            "tags",
+            "category",
+            "language",
+            "region",
+            "duration_s",
+            "published_at",
+            "metadata",
+            "view_count",
+            "like_count",
+            "dislike_count",
+            "comment_count",
+            "url",
+            "thumbnail_url",
+        ]
+        read_only_fields = ["view_count", "like_count", "dislike_count", "comment_count"]
+
+    def get_url(self, video: Video) -> str:
+        return settings.VIDEO_URL_TEMPLATE.format(id=video.pk)
+
+    def get_thumbnail_url(self, video: Video) -> str:
+        return settings.THUMBNAIL_URL_TEMPLATE.format(id=video.pk)
+
+
+class VideoCreateSerializer(VideoSerializer):
+    channel = StrictIntegerField(min_value=1, write_only=True)
+
+    class Meta(VideoSerializer.Meta):
+        pass
+
+
+class ReactionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Reaction.Kind.choices)
+
+
+class ReactionStateSerializer(serializers.Serializer):
+    video = serializers.IntegerField()
+    kind = serializers.CharField(allow_null=True)
+    like_count = serializers.IntegerField()
+    dislike_count = serializers.IntegerField()
+
+
+class CommentAuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username"]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = CommentAuthorSerializer(read_only=True)
+    text = StrictCharField(min_length=1, max_length=10_000)
+    parent = StrictIntegerField(source="parent_id", required=False, allow_null=True, min_value=1)
+    video = serializers.IntegerField(source="video_id", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "video", "parent", "author", "text", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class CommentUpdateSerializer(serializers.Serializer):
+    text = StrictCharField(min_length=1, max_length=10_000)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    channels = ChannelSummarySerializer(many=True)
+    groups = serializers.ListField(child=serializers.CharField())
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The envelope of every error (API.md, Errors)."""
+
+    error = ErrorDetailSerializer()

@@ -1,0 +1,18 @@
+"""pytest plugin (loaded with -p): with DATABASE_URL unset, run the suite on a throw-away embedded
+PostgreSQL in a temporary folder, deleted when the run ends."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+if not os.environ.get("DATABASE_URL"):
+    from config.embedded import database_url, server_start
+
+    _server = server_start(
+        pgdata=Path(tempfile.mkdtemp(prefix="vidsearch-test-")) / "data", cleanup_mode="delete"
+    )
+    os.environ["DATABASE_URL"] = database_url(server=_server)

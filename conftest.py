@@ -1,0 +1,87 @@
+"""Shared fixtures. Every test runs against a real PostgreSQL (config.testdb starts an embedded one when
+DATABASE_URL is unset)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from api import services
+from api.models import Channel, Video
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str | None = None, *, groups: tuple[str, ...] = (), is_staff: bool = False) -> User:
+        user = User.objects.create_user(
+            username=username or f"user{next(_counter)}", password="pw-Long-enough-42", is_staff=is_staff
+        )
+        for name in groups:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for():
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user) -> User:
+    return make_user("owner")
+
+
+@pytest.fixture
+def owner_client(owner, client_for) -> APIClient:
+    return client_for(owner)
+
+
+@pytest.fixture
+def channel(owner) -> Channel:
+    return services.channel_create(owner=owner, handle="cookingmama", name="Cooking Mama", country="kr")
+
+
+@pytest.fixture
+def make_video(channel):
+    def make(**fields) -> Video:
+        defaults = {
+            "title": f"Video {next(_counter)}",
+            "category": "howto",
+            "language": "en",
+            "region": "US",
+            "duration_s": 300,
+        }
+        target = fields.pop("channel", channel)
+        return services.video_create(channel=target, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def video(make_video) -> Video:
+    return make_video(
+        title="김치찌개 끓이는 법",
+        tags=["Korean Food", "recipe"],
+        language="ko",
+        region="KR",
+        metadata={"definition": "hd", "captions": ["ko", "en"], "made_for_kids": False},
+    )
