@@ -94,24 +94,32 @@ class KeysetPagination:
         self.name = name
         self.keys = keys  # (attribute on the row, expression or field, python type)
 
-    def paginate(self, queryset: QuerySet, request: Request) -> tuple[list, str | None]:
+    def page(self, queryset: QuerySet, *, size: int, cursor: str | None) -> tuple[list, str | None]:
+        """The `size` rows after `cursor`, and the cursor of the page after them (None at the end)."""
         if not queryset.ordered:
             raise TypeError("KeysetPagination needs an ordered queryset")
-        size = page_size_from(request)
-        token = request.query_params.get("cursor")
-        if token:
-            values = decode_cursor(token, ordering=self.name, types=[t for _, _, t in self.keys])
+        if cursor:
+            values = decode_cursor(cursor, ordering=self.name, types=[t for _, _, t in self.keys])
             queryset = queryset.filter(RowBefore([expr for _, expr, _ in self.keys], values))
         rows = list(queryset[: size + 1])
         page, more = rows[:size], len(rows) > size
-        next_url = None
-        if more:
-            last = page[-1]
-            cursor = encode_cursor(
-                ordering=self.name, values=[getattr(last, attr) for attr, _, _ in self.keys]
-            )
-            next_url = replace_query_param(request.build_absolute_uri(), "cursor", cursor)
-        return page, next_url
+        if not more:
+            return page, None
+        last = page[-1]
+        return page, encode_cursor(
+            ordering=self.name, values=[getattr(last, attr) for attr, _, _ in self.keys]
+        )
+
+    def paginate(self, queryset: QuerySet, request: Request) -> tuple[list, str | None]:
+        """A page for `request` (its page_size and cursor) and the URL of the next page."""
+        page, cursor = self.page(
+            queryset, size=page_size_from(request), cursor=request.query_params.get("cursor")
+        )
+        return page, next_page_url(request, cursor)
+
+
+def next_page_url(request: Request, cursor: str | None) -> str | None:
+    return replace_query_param(request.build_absolute_uri(), "cursor", cursor) if cursor else None
 
 
 def paginated_response(*, results: list, next_url: str | None, request: Request, **extra: Any) -> Response:

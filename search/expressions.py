@@ -1,0 +1,19 @@
+"""Search expressions, in the manner of django.contrib.postgres.search: one small class per construct."""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, F, Func
+
+
+class TsMatch(Func):
+    """`document @@ 'query'::tsquery`, with the tsquery text passed as a parameter."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str, field: str = "document"):
+        self.tsquery = tsquery
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        field_sql, params = compiler.compile(self.source_expressions[0])
+        return f"({field_sql} @@ %s::tsquery)", [*params, self.tsquery]

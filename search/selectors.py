@@ -1,0 +1,367 @@
+"""Reads for search: matching, bounded ranking, totals, facets, highlights, did-you-mean, suggestions.
+
+Every statement here does bounded work whatever the query matches: totals and facets look at no more
+than TOTAL_CAP matches; relevance ranks no more than CANDIDATES matches, taken from the most popular
+tiers down (see vs_pop_tier), each tier one GIN scan.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from api import selectors as catalogue
+from api.errors import InvalidParameter
+from api.filters import VideoFilterSet
+from api.models import Channel, Video
+from api.pagination import decode_cursor, encode_cursor
+from search.expressions import TsMatch
+from search.models import SearchDocument
+from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery
+
+TOTAL_CAP = 10_000
+CANDIDATES = 1_000
+POP_TIERS = range(19, -1, -1)
+FACETS = ("category", "language", "region", "duration", "tags")
+TAG_FACET_SIZE = 20
+ORDERS = ("relevance", "date", "views", "rating", "trending")
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels, swapped for <mark> after escaping
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (description), B (tags, channel), A (title)
+# Text relevance times a bounded popularity lift: a 10M-view video gains about 2.3x over an unseen one,
+# less than the 5x between a title match and a description mention.
+SCORE_SQL = f"""
+    ts_rank_cd('{RANK_WEIGHTS}', c.document, %(tsq)s::tsquery, 1)
+    * (1 + 0.05 * ln(1 + v.view_count) + 0.04 * ln(1 + v.like_count)
+         + 0.15 * exp(-extract(epoch FROM (now() - v.published_at)) / 1209600.0))
+"""
+DURATION_BUCKET_SQL = (
+    "CASE WHEN duration_s < 240 THEN 'short' WHEN duration_s <= 1200 THEN 'medium' ELSE 'long' END"
+)
+
+
+@dataclass
+class SearchRequest:
+    q: str
+    order: str
+    page_size: int
+    cursor: str | None
+    facets: list[str]
+    highlight: bool
+    params: Any  # the query parameters, for the shared filters
+
+
+def parse_request(params, *, page_size: int) -> SearchRequest:
+    q = params.get("q", "")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
+    q = q.replace("\x00", "").strip()
+    order = params.get("order") or ("relevance" if q else "date")
+    if order not in ORDERS:
+        raise InvalidParameter({"order": [f"Expected one of: {', '.join(ORDERS)}."]})
+    facets = [f.strip() for v in params.getlist("facets") for f in v.split(",") if f.strip()]
+    unknown = sorted(set(facets) - set(FACETS))
+    if unknown:
+        raise InvalidParameter(
+            {"facets": [f"Unknown facet {unknown[0]!r}; expected any of {', '.join(FACETS)}."]}
+        )
+    highlight = params.get("highlight", "true" if q else "false").lower()
+    if highlight not in ("true", "false", "1", "0"):
+        raise InvalidParameter({"highlight": ["Expected true or false."]})
+    return SearchRequest(
+        q=q,
+        order=order,
+        page_size=page_size,
+        cursor=params.get("cursor") or None,
+        facets=list(dict.fromkeys(facets)),
+        highlight=highlight in ("true", "1"),
+        params=params,
+    )
+
+
+def filtered_documents(params) -> QuerySet[SearchDocument]:
+    filterset = VideoFilterSet(data=params, queryset=SearchDocument.objects.all())
+    if not filterset.is_valid():
+        raise InvalidParameter(
+            {k: [e["message"] for e in v] for k, v in filterset.errors.get_json_data().items()}
+        )
+    return filterset.qs.order_by()
+
+
+def video_search(*, request: SearchRequest) -> dict:
+    started = time.perf_counter()
+    documents = filtered_documents(request.params)
+    parsed = parse(request.q) if request.q else ParsedQuery()
+    if request.q and parsed.terms and not parsed.has_positive:
+        raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
+    suggestion = corrected = None
+    corrections = spelling_corrections(parsed) if parsed.terms else {}
+    if corrections:
+        suggestion = parsed.replace_words(corrections).as_text()
+    tsquery = to_tsquery(parsed) if parsed.terms else None
+    matched = documents.filter(TsMatch(tsquery)) if tsquery else documents
+    if tsquery == "" and request.q:
+        matched = documents.none()
+    total, facets = count_and_facets(matched, request.facets)
+    if total == 0 and suggestion:
+        corrected_parsed = parse(suggestion)
+        corrected_tsquery = to_tsquery(corrected_parsed)
+        corrected_matched = (
+            documents.filter(TsMatch(corrected_tsquery)) if corrected_tsquery else documents.none()
+        )
+        corrected_total, corrected_facets = count_and_facets(corrected_matched, request.facets)
+        if corrected_total:
+            parsed, tsquery, matched = corrected_parsed, corrected_tsquery, corrected_matched
+            total, facets, corrected = corrected_total, corrected_facets, suggestion
+    order = request.order if tsquery or request.order != "relevance" else "date"
+    if order == "relevance":
+        rows, next_cursor = ranked_page(matched, tsquery, request)
+    else:
+        rows, next_cursor = ordered_page(matched, order, request)
+    videos = catalogue.videos_base().in_bulk([video_id for video_id, _ in rows])
+    results = [(videos[video_id], score) for video_id, score in rows if video_id in videos]
+    highlights = (
+        highlight_page([v for v, _ in results], tsquery, parsed) if request.highlight and tsquery else {}
+    )
+    return {
+        "query": {"q": request.q, "corrected": corrected},
+        "total": {"value": min(total, TOTAL_CAP), "relation": "gte" if total > TOTAL_CAP else "eq"},
+        "results": results,
+        "highlights": highlights,
+        "facets": facets,
+        "suggestion": suggestion,
+        "next_cursor": next_cursor,
+        "took_ms": round((time.perf_counter() - started) * 1000),
+    }
+
+
+def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tuple[int, dict]:
+    """The number of matches (exact up to TOTAL_CAP, then a lower bound) and facet counts over the same
+    matches, in one statement that reads at most TOTAL_CAP + 1 rows."""
+    sample_sql, params = matched.values("category", "language", "region", "duration_s", "tags")[
+        : TOTAL_CAP + 1
+    ].query.sql_with_params()
+    parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM m"]
+    for facet in facets:
+        if facet == "tags":
+            parts.append(
+                f"(SELECT 'tags', t, count(*) FROM m, unnest(m.tags) AS t GROUP BY t "
+                f"ORDER BY count(*) DESC, t LIMIT {TAG_FACET_SIZE})"
+            )
+        else:
+            column = DURATION_BUCKET_SQL if facet == "duration" else facet
+            parts.append(f"(SELECT '{facet}', {column}, count(*) FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
+    sql = f"WITH m AS MATERIALIZED ({sample_sql}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = next(n for facet, _, n in rows if facet == "total")
+    counted = {facet: [] for facet in facets}
+    for facet, value, n in rows:
+        if facet != "total":
+            counted[facet].append({"value": value, "count": n})
+    return total, counted
+
+
+def ranked_page(matched: QuerySet[SearchDocument], tsquery: str, request: SearchRequest):
+    """Rank the most popular CANDIDATES matches, tier by tier from the top (the Append stops as soon as
+    the LIMIT is met), then page them by (score, id)."""
+    tiers = [matched.filter(pop_tier=tier).values("video_id", "document") for tier in POP_TIERS]
+    candidates_sql, candidate_params = (
+        tiers[0].union(*tiers[1:], all=True)[:CANDIDATES].query.sql_with_params()
+    )
+    after = ""
+    params: dict[str, Any] = {"tsq": tsquery, "limit": request.page_size + 1}
+    if request.cursor:
+        score, last_id = decode_cursor(request.cursor, ordering="relevance", types=[float, int])
+        after = "WHERE (score, video_id) < (%(score)s, %(last_id)s)"
+        params.update(score=score, last_id=last_id)
+    # The candidate SQL uses positional %s; name them so that both styles do not mix.
+    named = candidates_sql
+    for i, value in enumerate(candidate_params):
+        named = named.replace("%s", f"%(c{i})s", 1)
+        params[f"c{i}"] = value
+    sql = f"""
+        WITH c AS ({named}),
+        scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)
+        SELECT video_id, score FROM scored {after} ORDER BY score DESC, video_id DESC LIMIT %(limit)s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    page, more = rows[: request.page_size], len(rows) > request.page_size
+    next_cursor = encode_cursor(ordering="relevance", values=list(page[-1])) if more else None
+    return page, next_cursor
+
+
+def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchRequest):
+    """Matches in a catalogue order (date, views, rating, trending), paged by that order's keyset."""
+    if order == "trending":
+        from analytics.selectors import trending_ordered_videos
+
+        videos, pagination = trending_ordered_videos()
+    else:
+        videos, pagination = catalogue.video_list(order=order), catalogue.VIDEO_ORDERINGS[order]
+    videos = videos.filter(pk__in=matched.values("video_id"))
+    page, next_cursor = pagination.page(videos, size=request.page_size, cursor=request.cursor)
+    return [(video.pk, None) for video in page], next_cursor
+
+
+def highlight_page(videos: list[Video], tsquery: str, parsed: ParsedQuery) -> dict[int, dict]:
+    """`<mark>`ed title and description fragments for the page only (ts_headline reads whole texts)."""
+    if not videos:
+        return {}
+    options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
+    sql = f"""
+        SELECT v.id,
+               ts_headline(coalesce(vs_stem_config(v.language), 'simple'), vs_unaccent_keep(v.title), %(q)s::tsquery,
+                           'HighlightAll=true, {options}'),
+               ts_headline(coalesce(vs_stem_config(v.language), 'simple'), vs_unaccent_keep(v.description),
+                           %(q)s::tsquery,
+                           'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … ", {options}')
+        FROM api_video v WHERE v.id = ANY(%(ids)s)
+    """
+    sql = sql.replace("vs_unaccent_keep(v.title)", "translate(v.title, %(sentinels)s, '')")
+    sql = sql.replace("vs_unaccent_keep(v.description)", "translate(v.description, %(sentinels)s, '')")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, {"q": tsquery, "ids": [v.pk for v in videos], "sentinels": MARK_OPEN + MARK_CLOSE}
+        )
+        rows = cursor.fetchall()
+    cjk_terms = [t.text for t in parsed.terms if t.is_cjk and not t.negated]
+    return {
+        video_id: {"title": marked_html(title, cjk_terms), "description": marked_html(description, cjk_terms)}
+        for video_id, title, description in rows
+    }
+
+
+def marked_html(text: str, cjk_terms: list[str]) -> str:
+    """Escape the video's own text; then the only tags are the <mark>s of the matches. CJK terms are
+    marked inside words here, since ts_headline only marks whole words."""
+    escaped = html.escape(text or "", quote=False)
+    if cjk_terms:
+        pattern = re.compile(
+            "|".join(re.escape(html.escape(t, quote=False)) for t in sorted(cjk_terms, key=len, reverse=True))
+        )
+        pieces = re.split(f"({MARK_OPEN}.*?{MARK_CLOSE})", escaped)
+        escaped = "".join(
+            piece
+            if piece.startswith(MARK_OPEN)
+            else pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", piece)
+            for piece in pieces
+        )
+    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+
+
+def spelling_corrections(parsed: ParsedQuery) -> dict[str, str]:
+    """For each query word that looks misspelled, its best close neighbour in the lexicon.
+
+    A word looks misspelled when neither it nor a word starting with its English stem is in the lexicon
+    (`running` is fine where `run` is known). Neighbours are trigram-similar and within an edit distance
+    that grows with the word's length; the most similar wins, frequency breaking near-ties.
+    """
+    words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
+    if not words:
+        return {}
+    sql = """
+        SELECT w.typed, best.word
+        FROM unnest(%(words)s::text[]) AS w(typed)
+        CROSS JOIN LATERAL (SELECT lower(vs_unaccent(w.typed)) AS norm) AS n
+        CROSS JOIN LATERAL (
+            SELECT x.word FROM search_lexicon x
+            WHERE x.word %% n.norm AND x.ndoc > 0
+              AND levenshtein(x.word, n.norm) <= CASE WHEN char_length(n.norm) <= 4 THEN 1 ELSE 2 END
+                                                 + CASE WHEN char_length(n.norm) >= 4 THEN 1 ELSE 0 END
+            ORDER BY similarity(x.word, n.norm) + 0.02 * ln(x.ndoc) DESC, x.word
+            LIMIT 1
+        ) AS best
+        WHERE NOT EXISTS (
+            SELECT 1 FROM search_lexicon k
+            WHERE k.ndoc > 0 AND (k.word = n.norm OR k.word LIKE
+                  replace(replace(coalesce((tsvector_to_array(to_tsvector('english', n.norm)))[1], n.norm),
+                                  '%%', ''), '_', '') || '%%')
+        )
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
+        cursor.execute(sql, {"words": words})
+        return {typed: word for typed, word in cursor.fetchall() if typed.lower() != word}
+
+
+def suggest(*, prefix: str, limit: int) -> list[dict]:
+    """Completions for `prefix`, most popular first: short prefixes from the precomputed top lists,
+    longer ones from a range scan of the keys."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vs_suggest_key(%s)", [prefix])
+        key = cursor.fetchone()[0] or ""
+        if not key:
+            return []
+        if len(key) <= 2:
+            cursor.execute(
+                "SELECT text, kind FROM search_suggestion_top WHERE prefix = %s ORDER BY weight DESC, text LIMIT %s",
+                [key, limit],
+            )
+        else:
+            pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            cursor.execute(
+                """
+                SELECT text, kind FROM (
+                    SELECT DISTINCT ON (text) text, kind, weight FROM (
+                        SELECT text, kind, weight FROM search_suggestion WHERE key LIKE %s
+                        ORDER BY weight DESC LIMIT 200
+                    ) top ORDER BY text, weight DESC
+                ) d ORDER BY weight DESC, text LIMIT %s
+                """,
+                [pattern, limit],
+            )
+        return [{"text": text, "kind": kind} for text, kind in cursor.fetchall()]
+
+
+def channel_search(*, q: str, page_size: int, cursor: str | None) -> dict:
+    started = time.perf_counter()
+    parsed = parse(q)
+    if q and parsed.terms and not parsed.has_positive:
+        raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
+    tsquery = to_tsquery(parsed) if parsed.terms else ""
+    params: dict[str, Any] = {"limit": page_size + 1, "tsq": tsquery or None, "cap": TOTAL_CAP + 1}
+    after = ""
+    if cursor:
+        score, last_id = decode_cursor(cursor, ordering="channels", types=[float, int])
+        after = "AND (score, id) < (%(score)s, %(last_id)s)"
+        params.update(score=score, last_id=last_id)
+    match_sql = "search_vector @@ %(tsq)s::tsquery" if tsquery else "TRUE"
+    if q and not tsquery:
+        match_sql = "FALSE"
+    score_sql = (
+        f"ts_rank_cd('{RANK_WEIGHTS}', search_vector, %(tsq)s::tsquery, 1) * (1 + 0.1 * ln(1 + subscriber_count))"
+        if tsquery
+        else "ln(1 + subscriber_count)::float8"
+    )
+    sql = f"""
+        SELECT id, score FROM (
+            SELECT id, ({score_sql})::float8 AS score FROM (
+                SELECT * FROM api_channel WHERE {match_sql} ORDER BY subscriber_count DESC, id DESC LIMIT {CANDIDATES}
+            ) top
+        ) s WHERE TRUE {after} ORDER BY score DESC, id DESC LIMIT %(limit)s
+    """
+    with connection.cursor() as db:
+        db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM api_channel WHERE {match_sql} LIMIT %(cap)s) m", params
+        )
+        total = db.fetchone()[0]
+        db.execute(sql, params)
+        rows = db.fetchall()
+    page, more = rows[:page_size], len(rows) > page_size
+    found = Channel.objects.in_bulk([channel_id for channel_id, _ in page])
+    return {
+        "query": {"q": q, "corrected": None},
+        "total": {"value": min(total, TOTAL_CAP), "relation": "gte" if total > TOTAL_CAP else "eq"},
+        "results": [(found[channel_id], score) for channel_id, score in page if channel_id in found],
+        "next_cursor": encode_cursor(ordering="channels", values=list(page[-1])) if more else None,
+        "took_ms": round((time.perf_counter() - started) * 1000),
+    }

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers import ChannelSerializer, VideoSerializer
+
+
+class QueryEchoSerializer(serializers.Serializer):
+    q = serializers.CharField(allow_blank=True)
+    corrected = serializers.CharField(
+        allow_null=True, help_text="The corrected query whose results are shown."
+    )
+
+
+class TotalSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    relation = serializers.ChoiceField(choices=["eq", "gte"], help_text="gte: counting stopped at 10,000.")
+
+
+class HighlightSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="HTML: the video's text escaped, matches in <mark>.")
+    description = serializers.CharField()
+
+
+class VideoHitSerializer(VideoSerializer):
+    score = serializers.FloatField(allow_null=True, help_text="Relevance score (order=relevance only).")
+    highlight = HighlightSerializer(required=False)
+
+    class Meta(VideoSerializer.Meta):
+        fields = [*VideoSerializer.Meta.fields, "score", "highlight"]
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class VideoSearchResponseSerializer(serializers.Serializer):
+    query = QueryEchoSerializer()
+    total = TotalSerializer()
+    results = VideoHitSerializer(many=True)
+    facets = serializers.DictField(
+        child=FacetValueSerializer(many=True),
+        help_text="Exact when total.relation is eq; else over the first 10,000 matches.",
+    )
+    suggestion = serializers.CharField(allow_null=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    took_ms = serializers.IntegerField()
+
+
+class ChannelHitSerializer(ChannelSerializer):
+    score = serializers.FloatField()
+
+    class Meta(ChannelSerializer.Meta):
+        fields = [*ChannelSerializer.Meta.fields, "score"]
+
+
+class ChannelSearchResponseSerializer(serializers.Serializer):
+    query = QueryEchoSerializer()
+    total = TotalSerializer()
+    results = ChannelHitSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    took_ms = serializers.IntegerField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["title", "tag", "channel"])
+
+
+class SuggestResponseSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)

@@ -1,0 +1,25 @@
+"""Writes to the search index that the triggers do not make: whole rebuilds."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+SUGGESTION_TITLES = 50_000
+
+
+@transaction.atomic
+def search_index_rebuild(*, suggestion_titles: int = SUGGESTION_TITLES) -> None:
+    """Rebuild the documents, the lexicon and the suggestions from the catalogue, in one transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SELECT vs_rebuild()")
+        cursor.execute("SELECT vs_suggestions_rebuild(%s)", [suggestion_titles])
+        cursor.execute("ANALYZE search_document")
+        cursor.execute("ANALYZE search_lexicon")
+
+
+def suggestions_rebuild(*, suggestion_titles: int = SUGGESTION_TITLES) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SELECT vs_suggestions_rebuild(%s)", [suggestion_titles])

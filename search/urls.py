@@ -1,0 +1,9 @@
+from django.urls import path
+
+from search import views
+
+urlpatterns = [
+    path("search/videos", views.VideoSearchView.as_view(), name="search-videos"),
+    path("search/channels", views.ChannelSearchView.as_view(), name="search-channels"),
+    path("search/suggest", views.SuggestView.as_view(), name="search-suggest"),
+]

@@ -1,0 +1,129 @@
+"""Search endpoints (API.md, Search)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import InvalidParameter
+from api.filters import VideoFilterBackend, VideoFilterSet
+from api.pagination import next_page_url, page_size_from
+from api.serializers import ChannelSerializer, VideoSerializer
+from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS
+from search import selectors
+from search.models import SearchDocument
+from search.query import MAX_QUERY_LENGTH
+from search.serializers import (
+    ChannelSearchResponseSerializer,
+    SuggestResponseSerializer,
+    VideoSearchResponseSerializer,
+)
+
+Q_PARAMETER = OpenApiParameter(
+    "q",
+    OpenApiTypes.STR,
+    description=f'At most {MAX_QUERY_LENGTH} characters. Words, "exact phrase", -excluded, or. Matches title, '
+    "tags, channel name and description (in that order of weight); English stems; Korean and other CJK text "
+    "inside words; misspellings are corrected when the query as typed finds nothing.",
+)
+
+
+class VideoSearchView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    filterset_class = VideoFilterSet
+    filter_backends = [VideoFilterBackend]
+    queryset = SearchDocument.objects.none()  # for the schema generator
+
+    @extend_schema(
+        parameters=[
+            Q_PARAMETER,
+            OpenApiParameter(
+                "order",
+                OpenApiTypes.STR,
+                enum=list(selectors.ORDERS),
+                description="relevance (default with q; pages through the best 1,000 matches), "
+                "date (default without q), views, rating, trending.",
+            ),
+            OpenApiParameter(
+                "facets", OpenApiTypes.STR, description=f"Any of {', '.join(selectors.FACETS)}."
+            ),
+            OpenApiParameter("highlight", OpenApiTypes.BOOL, description="Default true with q."),
+            META_PARAMETER,
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: VideoSearchResponseSerializer, **ERRORS},
+    )
+    def get(self, request):
+        search_request = selectors.parse_request(request.query_params, page_size=page_size_from(request))
+        found = selectors.video_search(request=search_request)
+        results = []
+        for video, score in found["results"]:
+            hit = VideoSerializer(video).data
+            hit["score"] = score
+            if video.pk in found["highlights"]:
+                hit["highlight"] = found["highlights"][video.pk]
+            results.append(hit)
+        return Response(
+            {
+                "query": found["query"],
+                "total": found["total"],
+                "results": results,
+                "facets": found["facets"],
+                "suggestion": found["suggestion"],
+                "next": next_page_url(request, found["next_cursor"]),
+                "previous": None,
+                "took_ms": found["took_ms"],
+            }
+        )
+
+
+class ChannelSearchView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[Q_PARAMETER, *PAGE_PARAMETERS], responses={200: ChannelSearchResponseSerializer, **ERRORS}
+    )
+    def get(self, request):
+        q = request.query_params.get("q", "")
+        if len(q) > MAX_QUERY_LENGTH:
+            raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
+        found = selectors.channel_search(
+            q=q.replace("\x00", "").strip(),
+            page_size=page_size_from(request),
+            cursor=request.query_params.get("cursor") or None,
+        )
+        results = [{**ChannelSerializer(channel).data, "score": score} for channel, score in found["results"]]
+        return Response(
+            {
+                "query": found["query"],
+                "total": found["total"],
+                "results": results,
+                "next": next_page_url(request, found["next_cursor"]),
+                "previous": None,
+                "took_ms": found["took_ms"],
+            }
+        )
+
+
+class SuggestView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The prefix typed so far."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1-20, default 10."),
+        ],
+        responses={200: SuggestResponseSerializer, **ERRORS},
+    )
+    def get(self, request):
+        prefix = request.query_params.get("q", "").replace("\x00", "")
+        if len(prefix) > MAX_QUERY_LENGTH:
+            raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
+        raw_limit = request.query_params.get("limit") or "10"
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:
+            raise InvalidParameter({"limit": ["Ensure this value is between 1 and 20."]})
+        return Response({"suggestions": selectors.suggest(prefix=prefix, limit=int(raw_limit))})
