@@ -11,6 +11,7 @@ import html
 import re
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -32,13 +33,15 @@ FACETS = ("category", "language", "region", "duration", "tags")
 TAG_FACET_SIZE = 20
 ORDERS = ("relevance", "date", "views", "rating", "trending")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels, swapped for <mark> after escaping
+# ts_headline drops what looks like an HTML tag; angle brackets pass through it as private-use characters.
+ANGLE_OPEN, ANGLE_CLOSE = "\ue002", "\ue003"
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (description), B (tags, channel), A (title)
 # Text relevance times a bounded popularity lift: a 10M-view video gains about 2.3x over an unseen one,
 # less than the 5x between a title match and a description mention.
 SCORE_SQL = f"""
     ts_rank_cd('{RANK_WEIGHTS}', c.document, %(tsq)s::tsquery, 1)
     * (1 + 0.05 * ln(1 + v.view_count) + 0.04 * ln(1 + v.like_count)
-         + 0.15 * exp(-extract(epoch FROM (now() - v.published_at)) / 1209600.0))
+         + 0.15 * exp(-greatest(0, extract(epoch FROM (%(as_of)s::timestamptz - v.published_at))) / 1209600.0))
 """
 DURATION_BUCKET_SQL = (
     "CASE WHEN duration_s < 240 THEN 'short' WHEN duration_s <= 1200 THEN 'medium' ELSE 'long' END"
@@ -176,11 +179,15 @@ def ranked_page(matched: QuerySet[SearchDocument], tsquery: str, request: Search
         tiers[0].union(*tiers[1:], all=True)[:CANDIDATES].query.sql_with_params()
     )
     after = ""
-    params: dict[str, Any] = {"tsq": tsquery, "limit": request.page_size + 1}
+    # Recency is measured from the first page's time, carried in the cursor, so scores do not drift
+    # between pages and paging neither repeats nor skips.
+    params: dict[str, Any] = {"tsq": tsquery, "limit": request.page_size + 1, "as_of": datetime.now(UTC)}
     if request.cursor:
-        score, last_id = decode_cursor(request.cursor, ordering="relevance", types=[float, int])
+        score, last_id, as_of = decode_cursor(
+            request.cursor, ordering="relevance", types=[float, int, datetime]
+        )
         after = "WHERE (score, video_id) < (%(score)s, %(last_id)s)"
-        params.update(score=score, last_id=last_id)
+        params.update(score=score, last_id=last_id, as_of=as_of)
     # The candidate SQL uses positional %s; name them so that both styles do not mix.
     named = candidates_sql
     for i, value in enumerate(candidate_params):
@@ -195,7 +202,11 @@ def ranked_page(matched: QuerySet[SearchDocument], tsquery: str, request: Search
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     page, more = rows[: request.page_size], len(rows) > request.page_size
-    next_cursor = encode_cursor(ordering="relevance", values=list(page[-1])) if more else None
+    next_cursor = (
+        encode_cursor(ordering="relevance", values=[page[-1][1], page[-1][0], params["as_of"]])
+        if more
+        else None
+    )
     return page, next_cursor
 
 
@@ -217,21 +228,22 @@ def highlight_page(videos: list[Video], tsquery: str, parsed: ParsedQuery) -> di
     if not videos:
         return {}
     options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
+    config = "coalesce(vs_stem_config(v.language), 'simple')"
     sql = f"""
         SELECT v.id,
-               ts_headline(coalesce(vs_stem_config(v.language), 'simple'), vs_unaccent_keep(v.title), %(q)s::tsquery,
+               ts_headline({config}, translate(v.title, %(from)s, %(to)s), %(q)s::tsquery,
                            'HighlightAll=true, {options}'),
-               ts_headline(coalesce(vs_stem_config(v.language), 'simple'), vs_unaccent_keep(v.description),
-                           %(q)s::tsquery,
+               ts_headline({config}, translate(v.description, %(from)s, %(to)s), %(q)s::tsquery,
                            'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … ", {options}')
         FROM api_video v WHERE v.id = ANY(%(ids)s)
     """
-    sql = sql.replace("vs_unaccent_keep(v.title)", "translate(v.title, %(sentinels)s, '')")
-    sql = sql.replace("vs_unaccent_keep(v.description)", "translate(v.description, %(sentinels)s, '')")
+    # Sentinels in the text itself are dropped; angle brackets become private-use characters.
+    translation = {
+        "from": f"<>{ANGLE_OPEN}{ANGLE_CLOSE}{MARK_OPEN}{MARK_CLOSE}",
+        "to": ANGLE_OPEN + ANGLE_CLOSE,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, {"q": tsquery, "ids": [v.pk for v in videos], "sentinels": MARK_OPEN + MARK_CLOSE}
-        )
+        cursor.execute(sql, {"q": tsquery, "ids": [v.pk for v in videos], **translation})
         rows = cursor.fetchall()
     cjk_terms = [t.text for t in parsed.terms if t.is_cjk and not t.negated]
     return {
@@ -255,6 +267,7 @@ def marked_html(text: str, cjk_terms: list[str]) -> str:
             else pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", piece)
             for piece in pieces
         )
+    escaped = escaped.replace(ANGLE_OPEN, "&lt;").replace(ANGLE_CLOSE, "&gt;")
     return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
@@ -362,6 +375,8 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> dict:
         "query": {"q": q, "corrected": None},
         "total": {"value": min(total, TOTAL_CAP), "relation": "gte" if total > TOTAL_CAP else "eq"},
         "results": [(found[channel_id], score) for channel_id, score in page if channel_id in found],
-        "next_cursor": encode_cursor(ordering="channels", values=list(page[-1])) if more else None,
+        "next_cursor": encode_cursor(ordering="channels", values=[page[-1][1], page[-1][0]])
+        if more
+        else None,
         "took_ms": round((time.perf_counter() - started) * 1000),
     }
