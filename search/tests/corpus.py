@@ -13,7 +13,7 @@ from api.models import Channel, Video
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
-# key: (title, description, tags, language, region, category, views, channel)
+# Each target: title, description, tags, language, region, category, views and channel key.
 TARGETS = {
     "kimchi_title": (
         "Kimchi Stew",

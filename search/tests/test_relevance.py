@@ -16,8 +16,9 @@ def corpus(django_db_setup, django_db_blocker):
         made = build_corpus()
         yield made
         Video.objects.all().delete()
-        from api.models import Channel
         from django.contrib.auth.models import User
+
+        from api.models import Channel
 
         Channel.objects.all().delete()
         User.objects.filter(username="corpus-owner").delete()
@@ -222,7 +223,7 @@ def test_highlights_escape_html_and_mark_matches(search, corpus):
     assert (
         hit["highlight"]["title"] == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>kimchi</mark> &amp; friends"
     )
-    assert "<mark>Kimchi</mark> &lt;b&gt;bold&lt;/b&gt; stew" == hit["highlight"]["description"]
+    assert hit["highlight"]["description"] == "<mark>Kimchi</mark> &lt;b&gt;bold&lt;/b&gt; stew"
     korean = search(q="서울")
     hit = next(h for h in korean["results"] if h["id"] == corpus["seoul_ko"].pk)
     assert hit["highlight"]["title"] == "<mark>서울</mark>에서 먹은 음식들"
