@@ -41,6 +41,7 @@ class CommaListField(forms.Field):
     def clean(self, value):
         if not value:
             return None
+        value = list(dict.fromkeys(value))
         if len(value) > MAX_LIST_VALUES:
             raise forms.ValidationError(f"At most {MAX_LIST_VALUES} values.")
         return list(dict.fromkeys(self.item_field.clean(item) for item in value))

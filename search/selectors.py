@@ -146,6 +146,8 @@ def video_search(*, request: SearchRequest) -> dict:
 def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tuple[int, dict]:
     """The number of matches (exact up to TOTAL_CAP, then a lower bound) and facet counts over the same
     matches, in one statement that reads at most TOTAL_CAP + 1 rows."""
+    if matched.query.is_empty():
+        return 0, {facet: [] for facet in facets}
     sample_sql, params = matched.values("category", "language", "region", "duration_s", "tags")[
         : TOTAL_CAP + 1
     ].query.sql_with_params()
@@ -174,6 +176,8 @@ def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tu
 def ranked_page(matched: QuerySet[SearchDocument], tsquery: str, request: SearchRequest):
     """Rank the most popular CANDIDATES matches, tier by tier from the top (the Append stops as soon as
     the LIMIT is met), then page them by (score, id)."""
+    if matched.query.is_empty():
+        return [], None
     tiers = [matched.filter(pop_tier=tier).values("video_id", "document") for tier in POP_TIERS]
     candidates_sql, candidate_params = (
         tiers[0].union(*tiers[1:], all=True)[:CANDIDATES].query.sql_with_params()

@@ -1,0 +1,189 @@
+"""Search endpoints: hostile input, suggestions, channel search, and the index kept current by triggers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from api import services
+from api.models import Video
+from api.tests.helpers import assert_error
+from search.models import LexiconWord, SearchDocument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def videos(make_video):
+    return [
+        make_video(title="Kimchi stew for beginners", tags=["korean food"]),
+        make_video(title="김치찌개 끓이는 법", tags=["한식"], language="ko", region="KR"),
+        make_video(
+            title="Piano cover <b>live</b>", category="music", metadata={"fps": 60, "captions": ["ko"]}
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x" * 200,
+        '"unbalanced quote',
+        "--- or or -",
+        "a\x00b kimchi",
+        "🙂 kimchi 🍲",
+        "'; DROP TABLE api_video; --",
+        "kimchi' OR 1=1 --",
+        "(kimchi) & !stew | <-> :*",
+        "\\",
+        "%_%",
+        "or",
+        "-",
+        '""',
+        "김치 OR",
+        "ＫＩＭＣＨＩ",
+    ],
+)
+def test_hostile_queries_are_sane(anon, videos, q):
+    response = anon.get("/api/v1/search/videos", {"q": q})
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert_error(response, 400, "invalid_parameter")
+    assert Video.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 201},
+        {"q": "-kimchi"},
+        {"order": "best"},
+        {"order": "'; SELECT 1"},
+        {"cursor": "bogus"},
+        {"page_size": "0"},
+        {"page_size": "51"},
+        {"facets": "category,owner"},
+        {"highlight": "maybe"},
+        {"meta.bad key": "1"},
+        {"meta.": "1"},
+        {"meta.x;drop": "1"},
+        {"category": "cooking"},
+        {"duration": "forever"},
+        {"published_after": "yesterday"},
+        {"channel": "1 OR 1=1"},
+    ],
+)
+def test_bad_parameters_are_400(anon, videos, params):
+    assert_error(anon.get("/api/v1/search/videos", params), 400, "invalid_parameter")
+
+
+def test_hundred_repeated_parameters(anon, videos):
+    query = "&".join(["q=kimchi"] * 100 + ["category=howto"] * 100 + ["meta.fps=60"] * 100)
+    assert anon.get(f"/api/v1/search/videos?{query}").status_code == 200
+
+
+def test_cursor_from_another_order_is_refused(anon, videos):
+    body = anon.get("/api/v1/search/videos", {"order": "date", "page_size": 1}).json()
+    cursor = body["next"].split("cursor=")[1].split("&")[0]
+    assert_error(
+        anon.get("/api/v1/search/videos", {"order": "views", "cursor": cursor}), 400, "invalid_parameter"
+    )
+
+
+def test_empty_query_browses_with_filters_and_facets(anon, videos):
+    body = anon.get("/api/v1/search/videos", {"facets": "category", "category": "music"}).json()
+    assert [hit["id"] for hit in body["results"]] == [videos[2].pk]
+    assert body["facets"] == {"category": [{"value": "music", "count": 1}]}
+    assert body["total"] == {"value": 1, "relation": "eq"}
+    assert "highlight" not in body["results"][0]
+    assert body["results"][0]["score"] is None
+
+
+def test_response_shape(anon, videos):
+    body = anon.get("/api/v1/search/videos", {"q": "kimchi"}).json()
+    assert set(body) == {"query", "total", "results", "facets", "suggestion", "next", "previous", "took_ms"}
+    hit = body["results"][0]
+    assert {"id", "channel", "title", "score", "highlight", "view_count", "url"} <= set(hit)
+
+
+def test_suggest(anon, videos):
+    call_command("search_rebuild", suggestions_only=True)
+    texts = [s["text"] for s in anon.get("/api/v1/search/suggest", {"q": "kim"}).json()["suggestions"]]
+    assert "Kimchi stew for beginners" in texts
+    korean = anon.get("/api/v1/search/suggest", {"q": "김치"}).json()["suggestions"]
+    assert {"text": "김치찌개 끓이는 법", "kind": "title"} in korean
+    middle = [s["text"] for s in anon.get("/api/v1/search/suggest", {"q": "stew"}).json()["suggestions"]]
+    assert "Kimchi stew for beginners" in middle
+    assert anon.get("/api/v1/search/suggest", {"q": "k"}).json()["suggestions"]
+    assert anon.get("/api/v1/search/suggest", {"q": "%"}).json() == {"suggestions": []}
+    assert len(anon.get("/api/v1/search/suggest", {"q": "k", "limit": 1}).json()["suggestions"]) == 1
+    for limit in ("0", "21", "x"):
+        assert_error(anon.get("/api/v1/search/suggest", {"q": "k", "limit": limit}), 400, "invalid_parameter")
+
+
+def test_channel_search(anon, channel, make_user):
+    other = services.channel_create(
+        owner=make_user(), handle="seoul.eats", name="서울 맛집 탐방", description="Street food in Seoul"
+    )
+    body = anon.get("/api/v1/search/channels", {"q": "cooking"}).json()
+    assert [c["id"] for c in body["results"]] == [channel.pk]
+    assert [c["id"] for c in anon.get("/api/v1/search/channels", {"q": "서울"}).json()["results"]] == [
+        other.pk
+    ]
+    assert [c["id"] for c in anon.get("/api/v1/search/channels", {"q": "seoul"}).json()["results"]] == [
+        other.pk
+    ]
+    everything = anon.get("/api/v1/search/channels", {"page_size": 1}).json()
+    assert everything["total"] == {"value": 2, "relation": "eq"}
+    second = anon.get(everything["next"]).json()
+    assert {everything["results"][0]["id"], second["results"][0]["id"]} == {channel.pk, other.pk}
+    assert_error(anon.get("/api/v1/search/channels", {"q": "x" * 201}), 400, "invalid_parameter")
+
+
+def lexicon() -> dict[str, int]:
+    return dict(LexiconWord.objects.filter(ndoc__gt=0).values_list("word", "ndoc"))
+
+
+def test_index_and_lexicon_follow_writes(owner_client, channel, anon):
+    created = owner_client.post(
+        "/api/v1/videos/",
+        {"channel": channel.pk, "title": "Sourdough bread basics", "category": "howto", "tags": ["Baking"]},
+        format="json",
+    ).json()
+    assert lexicon()["sourdough"] == 1
+    assert lexicon()["baking"] == 1
+    assert anon.get("/api/v1/search/videos", {"q": "sourdough"}).json()["total"]["value"] == 1
+    owner_client.patch(f"/api/v1/videos/{created['id']}/", {"title": "Focaccia basics"}, format="json")
+    assert "sourdough" not in lexicon()
+    assert lexicon()["focaccia"] == 1
+    assert anon.get("/api/v1/search/videos", {"q": "sourdough"}).json()["total"]["value"] == 0
+    assert anon.get("/api/v1/search/videos", {"q": "focaccia"}).json()["total"]["value"] == 1
+    owner_client.patch(f"/api/v1/channels/{channel.pk}/", {"name": "Bread Lab"}, format="json")
+    assert anon.get("/api/v1/search/videos", {"q": "bread lab"}).json()["total"]["value"] == 1
+    assert lexicon()["lab"] == 1
+    owner_client.delete(f"/api/v1/videos/{created['id']}/")
+    assert "focaccia" not in lexicon()
+    assert not SearchDocument.objects.exists()
+
+
+def test_rebuild_equals_incremental(make_video):
+    make_video(title="Kimchi stew for beginners", tags=["korean food", "recipe"])
+    make_video(title="서울에서 먹은 김치", tags=["맛집"], language="ko")
+    v = make_video(title="Old title", tags=["gone"])
+    services.video_update(video=v, title="Bibimbap bowl", tags=["korean food"])
+
+    def snapshot():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT video_id, document::text, pop_tier, tags FROM search_document ORDER BY 1")
+            documents = cursor.fetchall()
+        return documents, lexicon()
+
+    incremental = snapshot()
+    call_command("search_rebuild")
+    assert snapshot() == incremental
+
+
+def test_popularity_tier_follows_view_count(video):
+    Video.objects.filter(pk=video.pk).update(view_count=1_000_000)
+    assert SearchDocument.objects.get(pk=video.pk).pop_tier == 12
