@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks --benchmark-enable -p no:cacheprovider
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pgdata .pytest_cache .ruff_cache

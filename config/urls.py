@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("api.urls")),
     path("api/v1/", include("search.urls")),
+    path("api/v1/", include("analytics.urls")),
 ]
 
 handler400 = "api.errors.handler400"

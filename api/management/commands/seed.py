@@ -166,7 +166,7 @@ class Command(BaseCommand):
         rng = self.rng
         cum_weights = list(accumulate(weight for *_, weight in channels))
         picks = rng.choices(range(len(channels)), cum_weights=cum_weights, k=count)
-        max_reactions = min(users, 2_000)
+        max_reactions = min(users, 1_000)
         copy_sql = f"COPY api_video ({', '.join(VIDEO_COLUMNS)}) FROM STDIN"
         with self.bar(count, "Videos") as bar, cursor.copy(copy_sql) as copy:
             for n, pick in enumerate(picks, 1):
@@ -211,7 +211,7 @@ class Command(BaseCommand):
         if rng.random() < 0.001:
             views *= 200  # a few go viral
         views = min(views, 500_000_000)
-        likes = min(int(views * rng.uniform(0.002, 0.03)), max_reactions)
+        likes = min(int(views * rng.uniform(0.001, 0.02)), max_reactions)
         dislikes = min(int(likes * rng.uniform(0.0, 0.08)), max_reactions - likes)
         comments = min(int(views * rng.uniform(0.0, 0.002)), 30)
         metadata = {

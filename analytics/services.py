@@ -1,0 +1,210 @@
+"""Ingestion of view events: validated per event, idempotent by event_id, durable when answered.
+
+One statement stores a batch's new events and folds exactly those into every rollup, the videos' view
+counts and the trending scores, in the same transaction: a retried batch finds its events stored and
+adds nothing, and a crash loses nothing that was acknowledged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import OperationalError, connection, transaction
+from psycopg import errors as pg_errors
+from rest_framework import serializers
+
+MAX_EVENTS = 1_000
+MAX_FUTURE = timedelta(minutes=5)
+MAX_AGE = timedelta(days=30)
+DEVICES = ("mobile", "desktop", "tablet", "tv", "other")
+HALF_LIFE_HOURS = 6.0
+DECAY_PER_HOUR = math.log(2) / HALF_LIFE_HOURS
+TRENDING_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+DEADLOCK_RETRIES = 3
+
+
+class ViewEventSerializer(serializers.Serializer):
+    event_id = serializers.UUIDField()
+    video_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    occurred_at = serializers.DateTimeField()
+    watch_seconds = serializers.FloatField(min_value=0, max_value=7 * 86_400)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_null=True)
+    device = serializers.ChoiceField(choices=DEVICES, required=False, allow_null=True)
+    viewer_id = serializers.CharField(max_length=128, required=False, allow_null=True, allow_blank=False)
+
+    def validate_watch_seconds(self, value: float) -> float:
+        if not math.isfinite(value):
+            raise serializers.ValidationError("Expected a finite number.")
+        return value
+
+    def validate_occurred_at(self, value: datetime) -> datetime:
+        now = datetime.now(UTC)
+        if value > now + MAX_FUTURE:
+            raise serializers.ValidationError("Must not be more than 5 minutes in the future.")
+        if value < now - MAX_AGE:
+            raise serializers.ValidationError("Must not be older than 30 days.")
+        return value
+
+
+@dataclass
+class IngestResult:
+    accepted: int
+    duplicates: int
+    rejected: list[dict[str, Any]]
+
+
+def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, dict]], list[dict[str, Any]]]:
+    valid, rejected = [], []
+    for index, raw in enumerate(raw_events):
+        if not isinstance(raw, dict):
+            rejected.append({"index": index, "errors": {"non_field_errors": ["Expected a JSON object."]}})
+            continue
+        serializer = ViewEventSerializer(data=raw)
+        if serializer.is_valid():
+            valid.append((index, serializer.validated_data))
+        else:
+            rejected.append({"index": index, "errors": serializer.errors})
+    return valid, rejected
+
+
+INGEST_SQL = """
+WITH batch AS (
+    SELECT * FROM unnest(%(event_id)s::uuid[], %(video_id)s::bigint[], %(occurred_at)s::timestamptz[],
+                         %(watch_seconds)s::real[], %(country)s::char(2)[], %(device)s::varchar(7)[],
+                         %(viewer_id)s::text[])
+        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
+),
+ins AS (
+    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
+    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM batch
+    ORDER BY event_id
+    ON CONFLICT DO NOTHING
+    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id
+),
+e AS (
+    SELECT ins.*, v.channel_id, v.category, v.language, (ins.occurred_at AT TIME ZONE 'UTC')::date AS day
+    FROM ins JOIN api_video v ON v.id = ins.video_id
+),
+hourly AS (
+    INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
+    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM e
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (video_id, hour) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+video_dims AS (
+    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
+    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM e, LATERAL (VALUES ('country', coalesce(e.country, 'ZZ')), ('device', coalesce(e.device, 'other')))
+            AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+channel_daily AS (
+    INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
+    SELECT channel_id, day, count(*), sum(watch_seconds) FROM e GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (channel_id, day) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+global_dims AS (
+    INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
+    SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM e, LATERAL (VALUES ('category', e.category), ('language', coalesce(nullif(e.language, ''), 'zz')),
+                            ('country', coalesce(e.country, 'ZZ'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+viewers AS (
+    INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
+    SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM e WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+),
+decayed AS (
+    SELECT video_id, l, max(l) OVER (PARTITION BY video_id) AS m
+    FROM (SELECT video_id, %(decay)s * extract(epoch FROM occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
+          FROM e) AS x
+),
+trending AS (
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at)
+    SELECT video_id, m + ln(sum(exp(l - m))), now() FROM decayed GROUP BY video_id, m ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now()
+),
+counts AS (
+    UPDATE api_video v SET view_count = v.view_count + c.n
+    FROM (SELECT video_id, count(*) AS n FROM e GROUP BY video_id) AS c WHERE v.id = c.video_id
+)
+SELECT count(*) FROM ins
+"""
+
+
+def events_ingest(*, raw_events: list[Any]) -> IngestResult:
+    valid, rejected = events_validate(raw_events)
+    if valid:
+        known = _existing_videos({event["video_id"] for _, event in valid})
+        unknown = [(index, event) for index, event in valid if event["video_id"] not in known]
+        rejected += [{"index": index, "errors": {"video_id": ["No such video."]}} for index, _ in unknown]
+        valid = [(index, event) for index, event in valid if event["video_id"] in known]
+    rejected.sort(key=lambda r: r["index"])
+    events = [event for _, event in valid]
+    stored = _store(events) if events else 0
+    return IngestResult(accepted=stored, duplicates=len(events) - stored, rejected=rejected)
+
+
+def _existing_videos(ids: set[int]) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM api_video WHERE id = ANY(%s)", [list(ids)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _store(events: list[dict]) -> int:
+    params = {
+        "event_id": [e["event_id"] for e in events],
+        "video_id": [e["video_id"] for e in events],
+        "occurred_at": [e["occurred_at"] for e in events],
+        "watch_seconds": [e["watch_seconds"] for e in events],
+        "country": [(e.get("country") or None) and e["country"].upper() for e in events],
+        "device": [e.get("device") for e in events],
+        "viewer_id": [e.get("viewer_id") for e in events],
+        "decay": DECAY_PER_HOUR,
+        "epoch": TRENDING_EPOCH,
+    }
+    months = sorted({date(e["occurred_at"].year, e["occurred_at"].month, 1) for e in events})
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                partitions_ensure(cursor, months)
+                cursor.execute(INGEST_SQL, params)
+                return cursor.fetchone()[0]
+        except OperationalError as exc:  # concurrent batches over the same rows: retry the whole batch
+            if not isinstance(exc.__cause__, pg_errors.DeadlockDetected) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+_known_partitions: set[date] = set()
+
+
+def partitions_ensure(cursor, months: list[date]) -> None:
+    for month in months:
+        if month not in _known_partitions:
+            cursor.execute("SELECT analytics_ensure_partition(%s)", [month])
+            transaction.on_commit(lambda month=month: _known_partitions.add(month))
+
+
+def partitions_create_ahead(*, months_ahead: int = 3, months_back: int = 1) -> list[date]:
+    today = datetime.now(UTC).date().replace(day=1)
+    months = []
+    for offset in range(-months_back, months_ahead + 1):
+        year, month = divmod(today.month - 1 + offset, 12)
+        months.append(date(today.year + year, month + 1, 1))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for month in months:
+            cursor.execute("SELECT analytics_ensure_partition(%s)", [month])
+    return months

@@ -1,0 +1,111 @@
+"""Trending: `now` against the decayed-score formula computed in Python; 24h and 7d windows; filters."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from analytics.services import DECAY_PER_HOUR, events_ingest
+from analytics.tests.test_ingest import event
+from api.tests.helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+def ingest(video, hours_ago: list[float]) -> None:
+    now = datetime.now(UTC)
+    result = events_ingest(raw_events=[event(video, at=now - timedelta(hours=h)) for h in hours_ago])
+    assert result.accepted == len(hours_ago)
+
+
+def decayed(hours_ago: list[float]) -> float:
+    return sum(math.exp(-DECAY_PER_HOUR * h) for h in hours_ago)
+
+
+@pytest.fixture
+def scene(make_video):
+    views = {
+        "fresh": [0.1, 0.2, 0.3],  # 3 views in the last hour
+        "yesterday": [20] * 6,  # 6 views a day ago
+        "week": [100] * 40,  # 40 views four days ago
+        "steady": [1, 5, 10, 15, 30, 60, 150],  # spread out
+    }
+    videos = {
+        name: make_video(
+            title=name,
+            region="KR" if name != "week" else "US",
+            category="music" if name in ("fresh", "week") else "howto",
+        )
+        for name in views
+    }
+    for name, hours in views.items():
+        # in two batches: the log-space running sum must fold batches exactly
+        ingest(videos[name], hours[: len(hours) // 2])
+        ingest(videos[name], hours[len(hours) // 2 :])
+    return videos, views
+
+
+def test_now_orders_by_decayed_score(anon, scene):
+    videos, views = scene
+    body = anon.get("/api/v1/trending/videos").json()
+    assert body["window"] == "now"
+    expected = sorted(views, key=lambda name: decayed(views[name]), reverse=True)
+    by_id = {v.pk: name for name, v in videos.items()}
+    assert [by_id[hit["id"]] for hit in body["results"]] == expected
+    for hit in body["results"]:
+        assert hit["score"] == pytest.approx(decayed(views[by_id[hit["id"]]]), rel=1e-3)
+    assert [hit["rank"] for hit in body["results"]] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [("24h", ["steady", "fresh", "yesterday"]), ("7d", ["week", "steady", "yesterday", "fresh"])],
+)
+def test_windows_count_views_inside(anon, scene, window, expected):
+    videos, views = scene
+    body = anon.get("/api/v1/trending/videos", {"window": window}).json()
+    by_id = {v.pk: name for name, v in videos.items()}
+    hours = {"24h": 24, "7d": 168}[window]
+    names = [by_id[hit["id"]] for hit in body["results"]]
+    assert sorted(names) == sorted(expected)
+    for hit in body["results"]:
+        assert hit["views_in_window"] == sum(1 for h in views[by_id[hit["id"]]] if h < hours - 1)
+    counts = [hit["views_in_window"] for hit in body["results"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_filters_and_limit(anon, scene):
+    videos, _ = scene
+    body = anon.get("/api/v1/trending/videos", {"region": "us", "window": "7d"}).json()
+    assert [hit["id"] for hit in body["results"]] == [videos["week"].pk]
+    body = anon.get("/api/v1/trending/videos", {"category": "music"}).json()
+    assert {hit["id"] for hit in body["results"]} == {videos["fresh"].pk, videos["week"].pk}
+    assert len(anon.get("/api/v1/trending/videos", {"limit": 2}).json()["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"window": "1h"},
+        {"limit": "0"},
+        {"limit": "101"},
+        {"region": "KOR"},
+        {"category": "cooking"},
+        {"language": "korean"},
+    ],
+)
+def test_bad_parameters(anon, params):
+    assert_error(anon.get("/api/v1/trending/videos", params), 400, "invalid_parameter")
+
+
+def test_search_order_trending(anon, scene):
+    videos, views = scene
+    body = anon.get("/api/v1/search/videos", {"order": "trending", "page_size": 2}).json()
+    expected = sorted(views, key=lambda name: decayed(views[name]), reverse=True)
+    by_id = {v.pk: name for name, v in videos.items()}
+    seen = [by_id[hit["id"]] for hit in body["results"]]
+    page = anon.get(body["next"]).json()
+    seen += [by_id[hit["id"]] for hit in page["results"]]
+    assert seen == expected

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from analytics import views
+
+urlpatterns = [
+    path("events/views", views.ViewEventsView.as_view(), name="events-views"),
+    path("trending/videos", views.TrendingView.as_view(), name="trending-videos"),
+]

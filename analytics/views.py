@@ -1,0 +1,102 @@
+"""Analytics endpoints (API.md, Analytics)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics import selectors, services
+from analytics.permissions import CanIngest
+from analytics.serializers import (
+    IngestRequestSerializer,
+    IngestResponseSerializer,
+    TrendingResponseSerializer,
+)
+from api.errors import InvalidParameter
+from api.filters import CommaListField, code_field
+from api.models import Category
+from api.serializers import VideoSerializer
+from api.views import ERRORS, choice_param
+
+
+class ViewEventsView(APIView):
+    permission_classes = [CanIngest]
+
+    @extend_schema(request=IngestRequestSerializer, responses={202: IngestResponseSerializer, **ERRORS})
+    def post(self, request):
+        body = request.data
+        if not isinstance(body, dict) or not isinstance(body.get("events"), list):
+            raise ValidationError({"events": ["Expected a JSON object with an 'events' list."]})
+        events = body["events"]
+        if not 1 <= len(events) <= services.MAX_EVENTS:
+            raise ValidationError({"events": [f"Send between 1 and {services.MAX_EVENTS} events a request."]})
+        result = services.events_ingest(raw_events=events)
+        return Response(
+            {"accepted": result.accepted, "duplicates": result.duplicates, "rejected": result.rejected},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+def list_param(request, name: str, item_field: forms.Field) -> list[str] | None:
+    field = CommaListField(item_field=item_field, required=False)
+    try:
+        return field.clean(field.widget.value_from_datadict(request.query_params, None, name))
+    except forms.ValidationError as exc:
+        raise InvalidParameter({name: exc.messages}) from exc
+
+
+def int_param(request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name) or str(default)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise InvalidParameter({name: [f"Ensure this value is between {low} and {high}."]})
+    return int(raw)
+
+
+class TrendingView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "window",
+                OpenApiTypes.STR,
+                enum=list(selectors.WINDOWS),
+                description="now (default): views decayed with a 6-hour half-life; 24h, 7d: views in "
+                "the window.",
+            ),
+            OpenApiParameter("region", OpenApiTypes.STR),
+            OpenApiParameter("category", OpenApiTypes.STR),
+            OpenApiParameter("language", OpenApiTypes.STR),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1-100, default 20."),
+        ],
+        responses={200: TrendingResponseSerializer, **ERRORS},
+    )
+    def get(self, request):
+        window = choice_param(request, "window", selectors.WINDOWS, "now")
+        region = list_param(request, "region", code_field())
+        language = list_param(request, "language", code_field())
+        category = list_param(request, "category", forms.ChoiceField(choices=Category.choices))
+        rows = selectors.trending(
+            window=window,
+            limit=int_param(request, "limit", default=20, low=1, high=100),
+            region=[r.upper() for r in region] if region else None,
+            language=[lang.lower() for lang in language] if language else None,
+            category=category,
+        )
+        results = [
+            {
+                **VideoSerializer(row["video"]).data,
+                "rank": row["rank"],
+                "score": row["score"],
+                "views_in_window": row["views_in_window"],
+            }
+            for row in rows
+        ]
+        return Response({"window": window, "generated_at": datetime.now(UTC), "results": results})

@@ -1,0 +1,94 @@
+"""Merge the in-process and HTTP results into benchmarks/results/report.{json,md}: per scenario, our
+mean beside each naive baseline's with the ratio, and our HTTP p95 against its target."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+HTTP_P95_TARGETS_MS = {
+    "search:selective": 30,
+    "search:broad": 100,
+    "search:korean_2_syllable": 30,
+    "search:filter_meta": 30,
+    "suggest:suggest": 15,
+    "suggest:suggest_korean": 15,
+}
+
+
+def main() -> None:
+    scale = sys.argv[1] if len(sys.argv) > 1 else "?"
+    inprocess = json.loads((RESULTS / "inprocess.json").read_text())
+    http = json.loads((RESULTS / "http.json").read_text()) if (RESULTS / "http.json").exists() else {}
+    groups: dict[str, dict[str, float]] = {}
+    for bench in inprocess["benchmarks"]:
+        groups.setdefault(bench["group"], {})[bench["extra_info"]["kind"]] = bench["stats"]["mean"] * 1000
+    rows = []
+    for group, kinds in sorted(groups.items()):
+        ours = kinds.get("ours")
+        for kind, mean in sorted(kinds.items()):
+            if kind == "ours":
+                continue
+            rows.append(
+                {
+                    "scenario": group,
+                    "ours_ms": round(ours, 2),
+                    "baseline": kind,
+                    "baseline_ms": round(mean, 2),
+                    "ratio": round(mean / ours, 1) if ours else None,
+                }
+            )
+        if len(kinds) == 1:
+            rows.append(
+                {
+                    "scenario": group,
+                    "ours_ms": round(ours, 2),
+                    "baseline": None,
+                    "baseline_ms": None,
+                    "ratio": None,
+                }
+            )
+    http_rows = [
+        {
+            "scenario": name,
+            **values,
+            "target_p95_ms": HTTP_P95_TARGETS_MS.get(name),
+            "meets_target": values["p95_ms"] <= HTTP_P95_TARGETS_MS.get(name, float("inf")),
+        }
+        for name, values in http.items()
+    ]
+    report = {"videos": scale, "inprocess": rows, "http": http_rows}
+    (RESULTS / "report.json").write_text(json.dumps(report, indent=2))
+    lines = [
+        f"# Benchmarks at {scale} videos",
+        "",
+        "In-process (mean ms; ratio = baseline / ours):",
+        "",
+        "| scenario | ours | baseline | baseline ms | ratio |",
+        "|---|---:|---|---:|---:|",
+    ]
+    lines += [
+        f"| {r['scenario']} | {r['ours_ms']} | {r['baseline'] or '-'} | {r['baseline_ms'] or '-'} | "
+        f"{r['ratio'] or '-'} |"
+        for r in rows
+    ]
+    lines += [
+        "",
+        "HTTP through gunicorn (2 workers, 2 concurrent clients, warm):",
+        "",
+        "| scenario | p50 ms | p95 ms | p99 ms | rps | target p95 | met |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {r['scenario']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['rps']} | "
+        f"{r['target_p95_ms'] or '-'} | {'yes' if r['meets_target'] else 'NO'} |"
+        for r in http_rows
+    ]
+    (RESULTS / "report.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

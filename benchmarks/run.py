@@ -1,0 +1,64 @@
+"""`make bench`: seed the benchmark database if needed, run the in-process suites (pytest-benchmark)
+and the HTTP latency run, and write benchmarks/results/{inprocess,http,report}.json and report.md.
+
+    BENCH_VIDEOS=1000000 make bench      # the scale of the issues (default)
+    BENCH_VIDEOS=20000 make bench        # CI scale
+
+The database is DATABASE_URL, or the embedded server of the project (.pgdata), held open while this runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "k" * 50)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from api.models import Video
+
+    videos = int(os.environ.get("BENCH_VIDEOS", "1000000"))
+    call_command("migrate", verbosity=0)
+    if Video.objects.count() != videos:
+        print(f"Seeding {videos} videos for the benchmarks ...", flush=True)
+        call_command("seed", videos=videos, reset=True)
+    env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    pytest = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "benchmarks",
+        "-p",
+        "no:cacheprovider",
+        "--benchmark-enable",
+        "--benchmark-only",
+        f"--benchmark-json={RESULTS / 'inprocess.json'}",
+        "--benchmark-columns=min,mean,median,max,rounds",
+        "--benchmark-group-by=group",
+        "-q",
+    ]
+    subprocess.run(pytest, cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.http_bench", "--out", str(RESULTS / "http.json")],  # noqa: S603
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    subprocess.run([sys.executable, "-m", "benchmarks.report", str(videos)], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+if __name__ == "__main__":
+    main()

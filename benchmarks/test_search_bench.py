@@ -1,0 +1,73 @@
+"""Search selectors in-process, beside the naive baselines, at the scale the database was seeded to.
+
+    make bench            # seeds BENCH_VIDEOS (1,000,000) first, then runs every suite
+
+Compare groups: each group holds ours and the baselines for one query.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.http import QueryDict
+
+from benchmarks import baselines
+from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS
+from search import selectors
+
+ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
+
+
+def query_dict(params: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = value
+    return data
+
+
+def ours(params: dict):
+    request = selectors.parse_request(query_dict(params), page_size=20)
+    return selectors.video_search(request=request)
+
+
+@pytest.mark.parametrize("scenario", list(SEARCH_SCENARIOS))
+def test_search_ours(benchmark, scenario):
+    params = SEARCH_SCENARIOS[scenario][0]
+    benchmark.group = f"search:{scenario}"
+    benchmark.extra_info.update(kind="ours", scenario=scenario)
+    result = benchmark.pedantic(ours, args=(params,), rounds=ROUNDS_OURS, warmup_rounds=2)
+    assert result["results"], scenario
+
+
+@pytest.mark.parametrize("scenario", [s for s in SEARCH_SCENARIOS if "q" in SEARCH_SCENARIOS[s][0]])
+def test_search_naive_icontains(benchmark, scenario):
+    q = SEARCH_SCENARIOS[scenario][0]["q"]
+    benchmark.group = f"search:{scenario}"
+    benchmark.extra_info.update(kind="naive_icontains", scenario=scenario)
+    benchmark.pedantic(baselines.naive_icontains_search, args=(q,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("scenario", [s for s in SEARCH_SCENARIOS if "q" in SEARCH_SCENARIOS[s][0]])
+def test_search_naive_rank_all(benchmark, scenario):
+    q = SEARCH_SCENARIOS[scenario][0]["q"]
+    benchmark.group = f"search:{scenario}"
+    benchmark.extra_info.update(kind="naive_rank_all", scenario=scenario)
+    benchmark.pedantic(baselines.naive_rank_search, args=(q,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("scenario", list(SUGGEST_SCENARIOS))
+def test_suggest_ours(benchmark, scenario):
+    prefix = SUGGEST_SCENARIOS[scenario][0]["q"]
+    benchmark.group = f"suggest:{scenario}"
+    benchmark.extra_info.update(kind="ours", scenario=scenario)
+    result = benchmark.pedantic(
+        selectors.suggest, kwargs={"prefix": prefix, "limit": 10}, rounds=ROUNDS_OURS, warmup_rounds=2
+    )
+    assert result
+
+
+@pytest.mark.parametrize("scenario", list(SUGGEST_SCENARIOS))
+def test_suggest_naive(benchmark, scenario):
+    prefix = SUGGEST_SCENARIOS[scenario][0]["q"]
+    benchmark.group = f"suggest:{scenario}"
+    benchmark.extra_info.update(kind="naive_istartswith", scenario=scenario)
+    benchmark.pedantic(baselines.naive_suggest, args=(prefix,), rounds=ROUNDS_NAIVE, warmup_rounds=1)

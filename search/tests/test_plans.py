@@ -1,0 +1,102 @@
+"""Query plans of the hot search paths on a seeded table of 100,000 videos: every statement the endpoint
+runs is EXPLAINed; none may scan the videos, their search documents or the suggestion tables in full."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+PLAN_VIDEOS = 100_000
+BIG_TABLES = {
+    "api_video",
+    "search_document",
+    "search_suggestion",
+    "search_suggestion_top",
+    "search_lexicon",
+    "api_channel",
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed", videos=PLAN_VIDEOS, no_progress=True, reset=True)
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel, "
+                "search_document, search_lexicon, search_suggestion, search_suggestion_top CASCADE"
+            )
+            cursor.execute("DELETE FROM authtoken_token")
+            cursor.execute("DELETE FROM auth_user WHERE username LIKE 'seed-%%'")
+
+
+def plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def explain_endpoint(client, path: str, params: dict) -> list[tuple[str, list[dict]]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "pg_database" in sql:
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            raw = cursor.fetchone()[0]
+            plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+            plans.append((sql, list(plan_nodes(plan))))
+    return plans
+
+
+HOT_QUERIES = {
+    "selective": ("/api/v1/search/videos", {"q": "kimchi stew"}),
+    "broad": ("/api/v1/search/videos", {"q": "subscribe", "facets": "category,language"}),
+    "korean_bigram": ("/api/v1/search/videos", {"q": "제주"}),
+    "meta_filter": ("/api/v1/search/videos", {"q": "music", "meta.captions": "ko"}),
+    "meta_filter_browse": (
+        "/api/v1/search/videos",
+        {"meta.captions": "ko", "category": "music", "facets": "language"},
+    ),
+    "suggest_short": ("/api/v1/search/suggest", {"q": "k"}),
+    "suggest_long": ("/api/v1/search/suggest", {"q": "kimchi"}),
+    "suggest_korean": ("/api/v1/search/suggest", {"q": "김치"}),
+    "misspelled": ("/api/v1/search/videos", {"q": "kimchee stwe"}),
+    "channels": ("/api/v1/search/channels", {"q": "kitchen"}),
+}
+
+
+@pytest.mark.parametrize("name", list(HOT_QUERIES))
+def test_hot_query_plans_use_indexes(seeded, db, anon, name):
+    path, params = HOT_QUERIES[name]
+    plans = explain_endpoint(anon, path, params)
+    assert plans, "the endpoint ran no query"
+    for sql, nodes in plans:
+        full_scans = [
+            n["Relation Name"]
+            for n in nodes
+            if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in BIG_TABLES
+        ]
+        assert not full_scans, f"sequential scan of {full_scans} in:\n{sql[:600]}"
+
+
+@pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram", "meta_filter"])
+def test_text_match_uses_the_search_gin_index(seeded, db, anon, name):
+    path, params = HOT_QUERIES[name]
+    indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
+    assert "search_document_gin" in indexes
+
+
+def test_meta_filter_uses_the_jsonb_index(seeded, db, anon):
+    path, params = HOT_QUERIES["meta_filter_browse"]
+    indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
+    assert indexes & {"search_document_meta_gin", "video_metadata_gin"}, indexes
