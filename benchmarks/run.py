@@ -50,14 +50,14 @@ def main() -> None:
         "--benchmark-group-by=group",
         "-q",
     ]
-    subprocess.run(pytest, cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(pytest, cwd=ROOT, env=env, check=True)
     subprocess.run(
-        [sys.executable, "-m", "benchmarks.http_bench", "--out", str(RESULTS / "http.json")],  # noqa: S603
+        [sys.executable, "-m", "benchmarks.http_bench", "--out", str(RESULTS / "http.json")],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    subprocess.run([sys.executable, "-m", "benchmarks.report", str(videos)], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "benchmarks.report", str(videos)], cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":
