@@ -143,6 +143,13 @@ def video_search(*, request: SearchRequest) -> dict:
     }
 
 
+def index_scans_only(cursor) -> None:
+    """Under `LIMIT n`, the planner prices a sequential scan as if matches were spread evenly and it
+    could stop early; for a broad term it then reads and rechecks tens of thousands of documents where
+    the GIN bitmap reads only the matching pages. These statements always have a GIN path."""
+    cursor.execute("SET LOCAL enable_seqscan = off")
+
+
 def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tuple[int, dict]:
     """The number of matches (exact up to TOTAL_CAP, then a lower bound) and facet counts over the same
     matches, in one statement that reads at most TOTAL_CAP + 1 rows."""
@@ -162,7 +169,8 @@ def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tu
             column = DURATION_BUCKET_SQL if facet == "duration" else facet
             parts.append(f"(SELECT '{facet}', {column}, count(*) FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
     sql = f"WITH m AS MATERIALIZED ({sample_sql}) " + " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        index_scans_only(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = next(n for facet, _, n in rows if facet == "total")
@@ -202,7 +210,8 @@ def ranked_page(matched: QuerySet[SearchDocument], tsquery: str, request: Search
         scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)
         SELECT video_id, score FROM scored {after} ORDER BY score DESC, video_id DESC LIMIT %(limit)s
     """
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        index_scans_only(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     page, more = rows[: request.page_size], len(rows) > request.page_size
@@ -366,7 +375,8 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> dict:
             ) top
         ) s WHERE TRUE {after} ORDER BY score DESC, id DESC LIMIT %(limit)s
     """
-    with connection.cursor() as db:
+    with transaction.atomic(), connection.cursor() as db:
+        index_scans_only(db)
         db.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM api_channel WHERE {match_sql} LIMIT %(cap)s) m", params
         )
