@@ -106,10 +106,13 @@ def _term_sql(term: Term) -> tuple[str, list[str]]:
             return sql, [term.text, term.text]
         return "(plainto_tsquery('simple', %s)::text || ':*')::tsquery", [term.text]
     function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
-    forms = [f"{function}('simple', vs_unaccent(%s))"] + [
-        f"{function}('{config}', vs_unaccent(%s))" for config in STEM_CONFIGS
-    ]
-    return "(" + " || ".join(forms) + ")", [term.text] * len(forms)
+    (config,) = STEM_CONFIGS
+    # The word as written, or its stem too where that differs: a repeated lexeme would double GIN work.
+    sql = (
+        f"(SELECT CASE WHEN a = b THEN a ELSE a || b END FROM (SELECT {function}('simple', vs_unaccent(%s)) AS a, "
+        f"{function}('{config}', vs_unaccent(%s)) AS b) AS forms)"
+    )
+    return sql, [term.text, term.text]
 
 
 def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, SmallIntegerField, Value
+from django.db.models.functions import Cast
 
 from api import selectors as catalogue
 from api.errors import InvalidParameter
@@ -110,20 +111,27 @@ def video_search(*, request: SearchRequest) -> dict:
     matched = documents.filter(TsMatch(tsquery)) if tsquery else documents
     if tsquery == "" and request.q:
         matched = documents.none()
-    total, facets = count_and_facets(matched, request.facets)
+    total, facets, candidates = count_and_facets(matched, request.facets)
     if total == 0 and suggestion:
         corrected_parsed = parse(suggestion)
         corrected_tsquery = to_tsquery(corrected_parsed)
         corrected_matched = (
             documents.filter(TsMatch(corrected_tsquery)) if corrected_tsquery else documents.none()
         )
-        corrected_total, corrected_facets = count_and_facets(corrected_matched, request.facets)
+        corrected_total, corrected_facets, corrected_candidates = count_and_facets(
+            corrected_matched, request.facets
+        )
         if corrected_total:
-            parsed, tsquery, matched = corrected_parsed, corrected_tsquery, corrected_matched
+            parsed, tsquery, matched, candidates = (
+                corrected_parsed,
+                corrected_tsquery,
+                corrected_matched,
+                corrected_candidates,
+            )
             total, facets, corrected = corrected_total, corrected_facets, suggestion
     order = request.order if tsquery or request.order != "relevance" else "date"
     if order == "relevance":
-        rows, next_cursor = ranked_page(matched, tsquery, request)
+        rows, next_cursor = ranked_page(candidates, tsquery, request)
     else:
         rows, next_cursor = ordered_page(matched, order, request)
     videos = catalogue.videos_base().in_bulk([video_id for video_id, _ in rows])
@@ -148,17 +156,43 @@ def index_scans_only(cursor) -> None:
     could stop early; for a broad term it then reads and rechecks tens of thousands of documents where
     the GIN bitmap reads only the matching pages. These statements always have a GIN path."""
     cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute("SET LOCAL work_mem = '32MB'")  # exact, not lossy, bitmaps for broad terms
 
 
-def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tuple[int, dict]:
-    """The number of matches (exact up to TOTAL_CAP, then a lower bound) and facet counts over the same
-    matches, in one statement that reads at most TOTAL_CAP + 1 rows."""
+def by_popularity_tier(matched: QuerySet[SearchDocument], *fields: str) -> QuerySet:
+    """The matches, most popular tier first, as a UNION ALL of one GIN scan per tier: under a LIMIT the
+    Append stops at the first tiers that fill it, so a broad term never builds the bitmap of all its
+    matches, and a narrow one intersects its short posting lists with each tier's.
+
+    The tier must be a smallint literal: `pop_tier = 8` (integer) is not in the btree_gin opclass and
+    would turn the index condition into a filter over every match."""
+    tiers = [
+        matched.filter(pop_tier=Cast(Value(tier), SmallIntegerField())).values(*fields) for tier in POP_TIERS
+    ]
+    return tiers[0].union(*tiers[1:], all=True)
+
+
+def popular_candidates(matched: QuerySet[SearchDocument]) -> list[int]:
+    sql, params = by_popularity_tier(matched, "video_id")[:CANDIDATES].query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        index_scans_only(cursor)
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tuple[int, dict, list[int]]:
+    """In one statement over at most TOTAL_CAP + 1 matches: the number of matches (exact up to
+    TOTAL_CAP, then a lower bound), the facet counts over those matches, and the ids of the CANDIDATES
+    most popular of them, which relevance ranks; past the cap, the candidates come tier by tier."""
     if matched.query.is_empty():
-        return 0, {facet: [] for facet in facets}
-    sample_sql, params = matched.values("category", "language", "region", "duration_s", "tags")[
-        : TOTAL_CAP + 1
-    ].query.sql_with_params()
-    parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM m"]
+        return 0, {facet: [] for facet in facets}, []
+    fields = ("video_id", "pop_tier", "category", "language", "region", "duration_s", "tags")
+    sample_sql, params = matched.values(*fields)[: TOTAL_CAP + 1].query.sql_with_params()
+    parts = [
+        "SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM m",
+        f"(SELECT 'candidate', video_id::text, pop_tier FROM m ORDER BY pop_tier DESC, video_id DESC "
+        f"LIMIT {CANDIDATES})",
+    ]
     for facet in facets:
         if facet == "tags":
             parts.append(
@@ -174,44 +208,41 @@ def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tu
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = next(n for facet, _, n in rows if facet == "total")
+    candidates = [int(value) for facet, value, _ in rows if facet == "candidate"]
+    if total > TOTAL_CAP:  # the sample is not every match: take the most popular ones tier by tier
+        candidates = popular_candidates(matched)
     counted = {facet: [] for facet in facets}
     for facet, value, n in rows:
-        if facet != "total":
+        if facet in counted:
             counted[facet].append({"value": value, "count": n})
-    return total, counted
+    return total, counted, candidates
 
 
-def ranked_page(matched: QuerySet[SearchDocument], tsquery: str, request: SearchRequest):
-    """Rank the most popular CANDIDATES matches, tier by tier from the top (the Append stops as soon as
-    the LIMIT is met), then page them by (score, id)."""
-    if matched.query.is_empty():
+def ranked_page(candidates: list[int], tsquery: str, request: SearchRequest):
+    """Rank the candidates (the most popular matches, see count_and_facets) and page them by (score, id)."""
+    if not candidates:
         return [], None
-    tiers = [matched.filter(pop_tier=tier).values("video_id", "document") for tier in POP_TIERS]
-    candidates_sql, candidate_params = (
-        tiers[0].union(*tiers[1:], all=True)[:CANDIDATES].query.sql_with_params()
-    )
     after = ""
     # Recency is measured from the first page's time, carried in the cursor, so scores do not drift
     # between pages and paging neither repeats nor skips.
-    params: dict[str, Any] = {"tsq": tsquery, "limit": request.page_size + 1, "as_of": datetime.now(UTC)}
+    params: dict[str, Any] = {
+        "tsq": tsquery,
+        "limit": request.page_size + 1,
+        "as_of": datetime.now(UTC),
+        "ids": candidates,
+    }
     if request.cursor:
         score, last_id, as_of = decode_cursor(
             request.cursor, ordering="relevance", types=[float, int, datetime]
         )
         after = "WHERE (score, video_id) < (%(score)s, %(last_id)s)"
         params.update(score=score, last_id=last_id, as_of=as_of)
-    # The candidate SQL uses positional %s; name them so that both styles do not mix.
-    named = candidates_sql
-    for i, value in enumerate(candidate_params):
-        named = named.replace("%s", f"%(c{i})s", 1)
-        params[f"c{i}"] = value
     sql = f"""
-        WITH c AS ({named}),
+        WITH c AS (SELECT video_id, document FROM search_document WHERE video_id = ANY(%(ids)s)),
         scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)
         SELECT video_id, score FROM scored {after} ORDER BY score DESC, video_id DESC LIMIT %(limit)s
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        index_scans_only(cursor)
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     page, more = rows[: request.page_size], len(rows) > request.page_size
@@ -294,28 +325,37 @@ def spelling_corrections(parsed: ParsedQuery) -> dict[str, str]:
     words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
     if not words:
         return {}
-    sql = """
-        SELECT w.typed, best.word
-        FROM unnest(%(words)s::text[]) AS w(typed)
-        CROSS JOIN LATERAL (SELECT lower(vs_unaccent(w.typed)) AS norm) AS n
-        CROSS JOIN LATERAL (
-            SELECT x.word FROM search_lexicon x
-            WHERE x.word %% n.norm AND x.ndoc > 0
-              AND levenshtein(x.word, n.norm) <= CASE WHEN char_length(n.norm) <= 4 THEN 1 ELSE 2 END
-                                                 + CASE WHEN char_length(n.norm) >= 4 THEN 1 ELSE 0 END
-            ORDER BY similarity(x.word, n.norm) + 0.02 * ln(x.ndoc) DESC, x.word
-            LIMIT 1
-        ) AS best
-        WHERE NOT EXISTS (
-            SELECT 1 FROM search_lexicon k
-            WHERE k.ndoc > 0 AND (k.word = n.norm OR k.word LIKE
-                  replace(replace(coalesce((tsvector_to_array(to_tsvector('english', n.norm)))[1], n.norm),
-                                  '%%', ''), '_', '') || '%%')
-        )
-    """
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w.typed, n.norm FROM unnest(%s::text[]) AS w(typed)
+            CROSS JOIN LATERAL (SELECT lower(vs_unaccent(w.typed)) AS norm,
+                                       coalesce((tsvector_to_array(to_tsvector('english', w.typed)))[1], '') AS stem) n
+            WHERE NOT EXISTS (SELECT 1 FROM search_lexicon k WHERE k.word = n.norm AND k.ndoc > 0)
+              AND NOT EXISTS (SELECT 1 FROM search_lexicon k
+                              WHERE n.stem <> '' AND k.word ~>=~ n.stem AND k.word ~<~ (n.stem || chr(1114111))
+                                AND k.ndoc > 0)
+            """,
+            [words],
+        )
+        unknown = dict(cursor.fetchall())
+        if not unknown:
+            return {}
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
-        cursor.execute(sql, {"words": words})
+        cursor.execute(
+            """
+            SELECT w.typed, best.word FROM unnest(%s::text[], %s::text[]) AS w(typed, norm)
+            CROSS JOIN LATERAL (
+                SELECT x.word FROM search_lexicon x
+                WHERE x.word %% w.norm AND x.ndoc > 0
+                  AND levenshtein(x.word, w.norm) <= CASE WHEN char_length(w.norm) <= 4 THEN 1 ELSE 2 END
+                                                     + CASE WHEN char_length(w.norm) >= 4 THEN 1 ELSE 0 END
+                ORDER BY similarity(x.word, w.norm) + 0.02 * ln(x.ndoc) DESC, x.word
+                LIMIT 1
+            ) AS best
+            """,
+            [list(unknown), list(unknown.values())],
+        )
         return {typed: word for typed, word in cursor.fetchall() if typed.lower() != word}
 
 
