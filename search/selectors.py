@@ -342,6 +342,7 @@ def spelling_corrections(parsed: ParsedQuery) -> dict[str, str]:
         if not unknown:
             return {}
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
+        index_scans_only(cursor)  # the lexicon grows with the catalogue; its trigram index always serves
         cursor.execute(
             """
             SELECT w.typed, best.word FROM unnest(%s::text[], %s::text[]) AS w(typed, norm)
