@@ -5,4 +5,6 @@ from analytics import views
 urlpatterns = [
     path("events/views", views.ViewEventsView.as_view(), name="events-views"),
     path("trending/videos", views.TrendingView.as_view(), name="trending-videos"),
+    path("analytics/videos/<int:pk>", views.VideoReportView.as_view(), name="analytics-video"),
+    path("analytics/channels/<int:pk>", views.ChannelReportView.as_view(), name="analytics-channel"),
 ]

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status
-from rest_framework.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics import selectors, services
-from analytics.permissions import CanIngest
+from analytics import reports, selectors, services
+from analytics.permissions import ANALYSTS, CanIngest, in_group
 from analytics.serializers import (
     IngestRequestSerializer,
     IngestResponseSerializer,
@@ -21,7 +22,7 @@ from analytics.serializers import (
 )
 from api.errors import InvalidParameter
 from api.filters import CommaListField, code_field
-from api.models import Category
+from api.models import Category, Channel, Video
 from api.serializers import VideoSerializer
 from api.views import ERRORS, choice_param
 
@@ -100,3 +101,68 @@ class TrendingView(APIView):
             for row in rows
         ]
         return Response({"window": window, "generated_at": datetime.now(UTC), "results": results})
+
+
+REPORT_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="Inclusive; default 27 days before end."),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="Inclusive; default today (UTC)."),
+    OpenApiParameter(
+        "granularity",
+        OpenApiTypes.STR,
+        enum=list(reports.GRANULARITIES),
+        description="Default day; hourly spans at most 31 days; ranges at most 3 years.",
+    ),
+    OpenApiParameter("metrics", OpenApiTypes.STR, description=f"Comma list of {', '.join(reports.METRICS)}."),
+    OpenApiParameter(
+        "dimension",
+        OpenApiTypes.STR,
+        enum=list(reports.DIMENSIONS),
+        description="A breakdown by viewer country or device instead of a series.",
+    ),
+]
+
+
+class ReportSerializer(serializers.Serializer):
+    columns = serializers.ListField(child=serializers.DictField())
+    rows = serializers.ListField(child=serializers.ListField())
+    totals = serializers.DictField()
+
+
+def may_read_reports(user, owner_id: int) -> bool:
+    return bool(user.is_authenticated and (user.pk == owner_id or in_group(user, ANALYSTS)))
+
+
+class VideoReportView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: ReportSerializer, **ERRORS})
+    def get(self, request, pk: int):
+        video = get_object_or_404(
+            Video.objects.select_related("channel").only("id", "channel__owner_id"), pk=pk
+        )
+        if not may_read_reports(request.user, video.channel.owner_id):
+            raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
+        report = reports.report_request(request.query_params, today=datetime.now(UTC).date())
+        return Response(
+            reports.video_report(
+                video_ids_sql="SELECT %s::bigint AS id", video_ids_params=[video.pk], request=report
+            )
+        )
+
+
+class ChannelReportView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: ReportSerializer, **ERRORS})
+    def get(self, request, pk: int):
+        channel = get_object_or_404(Channel.objects.only("id", "owner_id"), pk=pk)
+        if not may_read_reports(request.user, channel.owner_id):
+            raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
+        report = reports.report_request(request.query_params, today=datetime.now(UTC).date())
+        return Response(
+            reports.video_report(
+                video_ids_sql="SELECT id FROM api_video WHERE channel_id = %s",
+                video_ids_params=[channel.pk],
+                request=report,
+            )
+        )

@@ -1,0 +1,191 @@
+"""Report queries over the rollups, in the shape of a YouTube Analytics report:
+
+    {"columns": [{"name": "day", "type": "dimension"}, {"name": "views", "type": "metric"}],
+     "rows": [["2026-11-01", 120], ["2026-11-02", 0]], "totals": {"views": 120}}
+
+Every bucket of the range is present (generate_series), reports never read raw events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+
+from api.errors import InvalidParameter
+
+GRANULARITIES = ("hour", "day", "week", "month")
+METRICS = ("views", "watch_seconds", "avg_view_seconds", "unique_viewers", "likes", "comments")
+DIMENSIONS = ("country", "device")
+DEFAULT_METRICS = ("views", "watch_seconds")
+MAX_RANGE = timedelta(days=3 * 366)
+MAX_HOURLY_RANGE = timedelta(days=31)
+LABELS = {"hour": 'YYYY-MM-DD"T"HH24:00:00"Z"', "day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM"}
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    start: date
+    end: date
+    granularity: str
+    metrics: tuple[str, ...]
+    dimension: str | None
+
+
+def report_request(params, *, today: date) -> ReportRequest:
+    def day(name: str, default: date) -> date:
+        raw = params.get(name)
+        if not raw:
+            return default
+        try:
+            return date.fromisoformat(raw[:10])
+        except ValueError as exc:
+            raise InvalidParameter({name: ["Expected a date (YYYY-MM-DD)."]}) from exc
+
+    end = day("end", today)
+    start = day("start", end - timedelta(days=27))
+    granularity = params.get("granularity") or "day"
+    if granularity not in GRANULARITIES:
+        raise InvalidParameter({"granularity": [f"Expected one of: {', '.join(GRANULARITIES)}."]})
+    metrics = tuple(
+        dict.fromkeys(m.strip() for v in params.getlist("metrics") for m in v.split(",") if m.strip())
+    )
+    metrics = metrics or DEFAULT_METRICS
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise InvalidParameter(
+            {"metrics": [f"Unknown metric {unknown[0]!r}; expected any of {', '.join(METRICS)}."]}
+        )
+    dimension = params.get("dimension") or None
+    if dimension and dimension not in DIMENSIONS:
+        raise InvalidParameter({"dimension": [f"Expected one of: {', '.join(DIMENSIONS)}."]})
+    if start > end:
+        raise InvalidParameter({"start": ["start must not be after end."]})
+    if end - start > MAX_RANGE:
+        raise InvalidParameter({"start": ["The range may span at most 3 years."]})
+    if granularity == "hour" and end - start >= MAX_HOURLY_RANGE:
+        raise InvalidParameter({"granularity": ["Hourly reports span at most 31 days."]})
+    if dimension and set(metrics) - {"views", "watch_seconds", "avg_view_seconds"}:
+        raise InvalidParameter({"metrics": ["Breakdowns offer views, watch_seconds and avg_view_seconds."]})
+    if "unique_viewers" in metrics and granularity == "hour":
+        raise InvalidParameter({"metrics": ["unique_viewers is counted per day: use day, week or month."]})
+    return ReportRequest(start=start, end=end, granularity=granularity, metrics=metrics, dimension=dimension)
+
+
+def _shape(request: ReportRequest, first_column: str, rows: list[tuple], totals: dict) -> dict:
+    columns = [{"name": first_column, "type": "dimension"}] + [
+        {"name": m, "type": "metric"} for m in request.metrics
+    ]
+    return {
+        "columns": columns,
+        "rows": [list(r) for r in rows],
+        "totals": {m: totals[m] for m in request.metrics},
+    }
+
+
+def _metric_values(views, watch, uniques, likes, comments) -> dict:
+    views, watch = int(views or 0), float(watch or 0.0)
+    return {
+        "views": views,
+        "watch_seconds": round(watch, 3),
+        "avg_view_seconds": round(watch / views, 3) if views else 0.0,
+        "unique_viewers": int(uniques or 0),
+        "likes": int(likes or 0),
+        "comments": int(comments or 0),
+    }
+
+
+def video_report(*, video_ids_sql: str, video_ids_params: list, request: ReportRequest) -> dict:
+    """A report over the videos selected by `video_ids_sql` (one video, or a channel's videos)."""
+    params = {
+        "start": request.start,
+        "end_excl": request.end + timedelta(days=1),
+        "g": request.granularity,
+        "label": LABELS[request.granularity],
+    }
+    ids_cte = f"ids AS MATERIALIZED ({video_ids_sql})"
+    if request.dimension:
+        sql = f"""
+            WITH {ids_cte}
+            SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
+            WHERE video_id IN (SELECT id FROM ids) AND dimension = %(dimension)s
+              AND day >= %(start)s AND day < %(end_excl)s
+            GROUP BY value ORDER BY sum(views) DESC, value
+        """
+        params["dimension"] = request.dimension
+        rows = _run(sql, params, video_ids_params)
+        values = [(value, _metric_values(v, w, 0, 0, 0)) for value, v, w in rows]
+        totals = _metric_values(sum(r[1] for r in rows), sum(r[2] for r in rows), 0, 0, 0)
+        return _shape(
+            request,
+            request.dimension,
+            [(value, *[m[k] for k in request.metrics]) for value, m in values],
+            totals,
+        )
+    sql = f"""
+        WITH {ids_cte},
+        buckets AS (
+            SELECT b FROM generate_series(date_trunc(%(g)s, %(start)s::timestamp AT TIME ZONE 'UTC', 'UTC'),
+                                          %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
+                                          ('1 ' || %(g)s)::interval) AS b
+        ),
+        h AS (SELECT date_trunc(%(g)s, hour, 'UTC') AS b, sum(views) AS views, sum(watch_seconds) AS watch
+              FROM analytics_video_hourly WHERE video_id IN (SELECT id FROM ids)
+                AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+              GROUP BY 1),
+        u AS (SELECT date_trunc(%(g)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS b, count(DISTINCT viewer_hash) AS n
+              FROM analytics_video_daily_viewer WHERE %(uniques)s AND video_id IN (SELECT id FROM ids)
+                AND day >= %(start)s AND day < %(end_excl)s GROUP BY 1),
+        l AS (SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_reaction
+              WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM ids)
+                AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+              GROUP BY 1),
+        c AS (SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_comment
+              WHERE %(comments)s AND video_id IN (SELECT id FROM ids)
+                AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+              GROUP BY 1)
+        SELECT to_char(buckets.b AT TIME ZONE 'UTC', %(label)s), h.views, h.watch, u.n, l.n, c.n
+        FROM buckets LEFT JOIN h USING (b) LEFT JOIN u USING (b) LEFT JOIN l USING (b) LEFT JOIN c USING (b)
+        ORDER BY buckets.b
+    """
+    params.update(
+        uniques="unique_viewers" in request.metrics,
+        likes="likes" in request.metrics,
+        comments="comments" in request.metrics,
+    )
+    rows = _run(sql, params, video_ids_params)
+    series = [(label, _metric_values(v, w, u, lk, cm)) for label, v, w, u, lk, cm in rows]
+    totals = _metric_values(
+        sum(m["views"] for _, m in series),
+        sum(m["watch_seconds"] for _, m in series),
+        _distinct_viewers(video_ids_sql, video_ids_params, params)
+        if "unique_viewers" in request.metrics
+        else 0,
+        sum(m["likes"] for _, m in series),
+        sum(m["comments"] for _, m in series),
+    )
+    return _shape(
+        request,
+        request.granularity,
+        [(label, *[m[k] for k in request.metrics]) for label, m in series],
+        totals,
+    )
+
+
+def _distinct_viewers(video_ids_sql: str, video_ids_params: list, params: dict) -> int:
+    sql = f"""
+        WITH ids AS MATERIALIZED ({video_ids_sql})
+        SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
+        WHERE video_id IN (SELECT id FROM ids) AND day >= %(start)s AND day < %(end_excl)s
+    """
+    return _run(sql, params, video_ids_params)[0][0]
+
+
+def _run(sql: str, params: dict, id_params: list) -> list[tuple]:
+    for i, value in enumerate(id_params):
+        sql = sql.replace("%s", f"%(id{i})s", 1)
+        params[f"id{i}"] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

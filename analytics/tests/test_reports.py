@@ -1,0 +1,147 @@
+"""Video and channel reports: every bucket present, checked against plain SQL over the raw events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from analytics.services import events_ingest
+from analytics.tests.test_ingest import event
+from api.tests.helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture
+def watched(make_video, owner):
+    first, second = make_video(title="one"), make_video(title="two")
+    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=1)
+    events = []
+    for days_ago, count in ((0, 3), (2, 5), (9, 2), (20, 4)):
+        for i in range(count):
+            events.append(
+                event(
+                    first,
+                    at=now - timedelta(days=days_ago),
+                    watch=10.0 * (i + 1),
+                    viewer_id=f"viewer-{i % 2}",
+                    country="KR" if i % 2 else "US",
+                    device="tv" if i == 0 else "mobile",
+                )
+            )
+    events += [event(second, at=now - timedelta(days=2), watch=5.0, viewer_id="viewer-9") for _ in range(7)]
+    assert events_ingest(raw_events=events).accepted == len(events)
+    return first, second
+
+
+def sql_daily(video_ids: list[int], start, end) -> dict[str, tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT to_char((occurred_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), count(*), sum(watch_seconds)
+               FROM analytics_view_event WHERE video_id = ANY(%s)
+                 AND (occurred_at AT TIME ZONE 'UTC')::date BETWEEN %s AND %s GROUP BY 1""",
+            [video_ids, start, end],
+        )
+        return {day: (n, float(w)) for day, n, w in cursor.fetchall()}
+
+
+def test_daily_series_is_gap_free_and_matches_raw_events(owner_client, watched):
+    first, _ = watched
+    body = owner_client.get(f"/api/v1/analytics/videos/{first.pk}").json()
+    assert body["columns"] == [
+        {"name": "day", "type": "dimension"},
+        {"name": "views", "type": "metric"},
+        {"name": "watch_seconds", "type": "metric"},
+    ]
+    assert len(body["rows"]) == 28
+    assert body["rows"][-1][0] == TODAY.isoformat()
+    expected = sql_daily([first.pk], TODAY - timedelta(days=27), TODAY)
+    for day, views, watch in body["rows"]:
+        assert (views, watch) == expected.get(day, (0, 0.0)), day
+    assert body["totals"] == {"views": 14, "watch_seconds": sum(w for _, w in expected.values())}
+
+
+@pytest.mark.parametrize(("granularity", "buckets"), [("week", None), ("month", None), ("hour", 24 * 3)])
+def test_other_granularities_sum_to_the_same_totals(owner_client, watched, granularity, buckets):
+    first, _ = watched
+    start = TODAY - timedelta(days=2) if granularity == "hour" else TODAY - timedelta(days=27)
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {"granularity": granularity, "start": start.isoformat(), "end": TODAY.isoformat()},
+    ).json()
+    expected = sql_daily([first.pk], start, TODAY)
+    assert sum(row[1] for row in body["rows"]) == sum(n for n, _ in expected.values())
+    if buckets:
+        assert len(body["rows"]) == buckets
+    labels = [row[0] for row in body["rows"]]
+    assert labels == sorted(labels) and len(set(labels)) == len(labels)
+
+
+def test_week_buckets_match_sql(owner_client, watched):
+    first, _ = watched
+    start = TODAY - timedelta(days=27)
+    body = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", {"granularity": "week"}).json()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT to_char(date_trunc('week', occurred_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD'), count(*)
+               FROM analytics_view_event WHERE video_id = %s AND (occurred_at AT TIME ZONE 'UTC')::date >= %s
+               GROUP BY 1""",
+            [first.pk, start],
+        )
+        expected = dict(cursor.fetchall())
+    assert {label: views for label, views, _ in body["rows"] if views} == expected
+
+
+def test_metrics_and_breakdowns(owner_client, watched):
+    first, _ = watched
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {"metrics": "views,avg_view_seconds,unique_viewers,likes,comments"},
+    ).json()
+    assert body["totals"]["unique_viewers"] == 2
+    assert body["totals"]["views"] == 14
+    countries = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", {"dimension": "country"}).json()
+    assert countries["columns"][0] == {"name": "country", "type": "dimension"}
+    assert {row[0]: row[1] for row in countries["rows"]} == {"US": 8, "KR": 6}
+    devices = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", {"dimension": "device"}).json()
+    assert {row[0]: row[1] for row in devices["rows"]} == {"mobile": 10, "tv": 4}
+
+
+def test_channel_report_sums_its_videos(owner_client, watched, channel):
+    body = owner_client.get(f"/api/v1/analytics/channels/{channel.pk}").json()
+    assert body["totals"]["views"] == 21
+    expected = sql_daily([v.pk for v in watched], TODAY - timedelta(days=27), TODAY)
+    assert {row[0]: row[1] for row in body["rows"] if row[1]} == {d: n for d, (n, _) in expected.items()}
+
+
+def test_permissions(anon, watched, make_user, client_for, owner_client):
+    first, _ = watched
+    url = f"/api/v1/analytics/videos/{first.pk}"
+    assert_error(anon.get(url), 401, "not_authenticated")
+    assert_error(client_for(make_user()).get(url), 403, "permission_denied")
+    assert client_for(make_user(groups=("analysts",))).get(url).status_code == 200
+    assert client_for(make_user(is_staff=True)).get(url).status_code == 200
+    assert owner_client.get(url).status_code == 200
+    assert_error(owner_client.get("/api/v1/analytics/videos/99999999"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-13-01"},
+        {"start": "2026-11-10", "end": "2026-11-01"},
+        {"start": "2020-01-01", "end": "2026-11-01"},
+        {"granularity": "hour", "start": "2026-10-01", "end": "2026-11-15"},
+        {"granularity": "year"},
+        {"metrics": "views,clicks"},
+        {"dimension": "city"},
+        {"dimension": "country", "metrics": "likes"},
+        {"granularity": "hour", "metrics": "unique_viewers", "start": "2026-11-01", "end": "2026-11-02"},
+    ],
+)
+def test_bad_parameters(owner_client, watched, params):
+    first, _ = watched
+    assert_error(owner_client.get(f"/api/v1/analytics/videos/{first.pk}", params), 400, "invalid_parameter")
