@@ -33,7 +33,9 @@ class ReportRequest:
     dimension: str | None
 
 
-def report_request(params, *, today: date) -> ReportRequest:
+def date_range(params, *, today: date) -> tuple[date, date]:
+    """`start` and `end`, inclusive dates, default the last 28 days; at most 3 years."""
+
     def day(name: str, default: date) -> date:
         raw = params.get(name)
         if not raw:
@@ -45,6 +47,15 @@ def report_request(params, *, today: date) -> ReportRequest:
 
     end = day("end", today)
     start = day("start", end - timedelta(days=27))
+    if start > end:
+        raise InvalidParameter({"start": ["start must not be after end."]})
+    if end - start > MAX_RANGE:
+        raise InvalidParameter({"start": ["The range may span at most 3 years."]})
+    return start, end
+
+
+def report_request(params, *, today: date) -> ReportRequest:
+    start, end = date_range(params, today=today)
     granularity = params.get("granularity") or "day"
     if granularity not in GRANULARITIES:
         raise InvalidParameter({"granularity": [f"Expected one of: {', '.join(GRANULARITIES)}."]})
@@ -60,10 +71,6 @@ def report_request(params, *, today: date) -> ReportRequest:
     dimension = params.get("dimension") or None
     if dimension and dimension not in DIMENSIONS:
         raise InvalidParameter({"dimension": [f"Expected one of: {', '.join(DIMENSIONS)}."]})
-    if start > end:
-        raise InvalidParameter({"start": ["start must not be after end."]})
-    if end - start > MAX_RANGE:
-        raise InvalidParameter({"start": ["The range may span at most 3 years."]})
     if granularity == "hour" and end - start >= MAX_HOURLY_RANGE:
         raise InvalidParameter({"granularity": ["Hourly reports span at most 31 days."]})
     if dimension and set(metrics) - {"views", "watch_seconds", "avg_view_seconds"}:
@@ -189,3 +196,109 @@ def _run(sql: str, params: dict, id_params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+TOP_METRICS = ("views", "watch_seconds", "likes", "comments")
+TOP_DIMENSIONS = ("video", "channel", "category", "tag", "country", "language")
+GLOBAL_DIMENSIONS = ("category", "language", "country")
+DIMENSION_SQL = {
+    "video": "v.id::text",
+    "channel": "v.channel_id::text",
+    "category": "v.category",
+    "language": "v.language",
+    "tag": "t.tag",
+}
+
+
+@dataclass(frozen=True)
+class TopRequest:
+    start: date
+    end: date
+    metric: str
+    dimension: str
+    limit: int
+    filters: dict
+
+
+def top_report(*, request: TopRequest) -> dict:
+    """The top values of a dimension by a metric over a date range, rows sorted by the metric, and the
+    total over every value. Unfiltered category, language and country totals come from the daily
+    catalogue-wide rollup; the rest from per-video rollups joined to the catalogue."""
+    params: dict = {
+        "start": request.start,
+        "end_excl": request.end + timedelta(days=1),
+        "limit": request.limit,
+    }
+    if request.metric in ("likes", "comments") and (
+        request.dimension == "country" or "country" in request.filters
+    ):
+        raise InvalidParameter({"metric": ["Likes and comments carry no viewer country."]})
+    value_column = "watch_seconds" if request.metric == "watch_seconds" else "views"
+    if (
+        request.metric in ("views", "watch_seconds")
+        and request.dimension in GLOBAL_DIMENSIONS
+        and not request.filters
+    ):
+        sql = f"""
+            SELECT value, sum({value_column}) AS m, sum(sum({value_column})) OVER () AS total
+            FROM analytics_daily_dim WHERE dimension = %(dimension)s AND day >= %(start)s AND day < %(end_excl)s
+            GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
+        """
+        params["dimension"] = request.dimension
+        return _top_shape(request, _run(sql, params, []))
+    where, joins = ["TRUE"], ""
+    for column in ("category", "language"):
+        if column in request.filters:
+            where.append(f"v.{column} = ANY(%({column})s)")
+            params[column] = request.filters[column]
+    if "channel" in request.filters:
+        where.append("v.channel_id = ANY(%(channel)s)")
+        params["channel"] = request.filters["channel"]
+    if request.metric in ("likes", "comments"):
+        source = (
+            "SELECT video_id, count(*) AS m FROM api_reaction WHERE kind = 'like' AND created_at >= %(start)s "
+            "AND created_at < %(end_excl)s GROUP BY video_id"
+            if request.metric == "likes"
+            else "SELECT video_id, count(*) AS m FROM api_comment WHERE created_at >= %(start)s "
+            "AND created_at < %(end_excl)s GROUP BY video_id"
+        )
+        dimension_sql = DIMENSION_SQL[request.dimension]
+    elif request.dimension == "country" or "country" in request.filters:
+        country_filter = "AND value = ANY(%(country)s)" if "country" in request.filters else ""
+        params["country"] = request.filters.get("country")
+        source = (
+            f"SELECT video_id, value AS country, sum({value_column}) AS m FROM analytics_video_daily_dim "
+            f"WHERE dimension = 'country' AND day >= %(start)s AND day < %(end_excl)s {country_filter} GROUP BY 1, 2"
+        )
+        dimension_sql = "s.country" if request.dimension == "country" else DIMENSION_SQL[request.dimension]
+    else:
+        source = (
+            f"SELECT video_id, sum({value_column}) AS m FROM analytics_video_hourly "
+            f"WHERE hour >= %(start)s::timestamp AT TIME ZONE 'UTC' "
+            f"AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC' GROUP BY video_id"
+        )
+        dimension_sql = DIMENSION_SQL[request.dimension]
+    if request.dimension == "tag":
+        joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)"
+    sql = f"""
+        SELECT {dimension_sql} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () AS total
+        FROM ({source}) s JOIN api_video v ON v.id = s.video_id {joins}
+        WHERE {" AND ".join(where)}
+        GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
+    """
+    return _top_shape(request, _run(sql, params, []))
+
+
+def _top_shape(request: TopRequest, rows: list[tuple]) -> dict:
+    def number(value):
+        return round(float(value), 3) if request.metric == "watch_seconds" else int(value)
+
+    total = number(rows[0][2]) if rows else number(0)
+    return {
+        "columns": [
+            {"name": request.dimension, "type": "dimension"},
+            {"name": request.metric, "type": "metric"},
+        ],
+        "rows": [[value, number(m)] for value, m, _ in rows],
+        "totals": {request.metric: total},
+    }

@@ -7,4 +7,5 @@ urlpatterns = [
     path("trending/videos", views.TrendingView.as_view(), name="trending-videos"),
     path("analytics/videos/<int:pk>", views.VideoReportView.as_view(), name="analytics-video"),
     path("analytics/channels/<int:pk>", views.ChannelReportView.as_view(), name="analytics-channel"),
+    path("analytics/top", views.TopReportView.as_view(), name="analytics-top"),
 ]

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics import reports, selectors, services
-from analytics.permissions import ANALYSTS, CanIngest, in_group
+from analytics.permissions import ANALYSTS, CanIngest, IsAnalyst, in_group
 from analytics.serializers import (
     IngestRequestSerializer,
     IngestResponseSerializer,
@@ -166,3 +166,40 @@ class ChannelReportView(APIView):
                 request=report,
             )
         )
+
+
+class TopReportView(APIView):
+    permission_classes = [IsAnalyst]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE),
+            OpenApiParameter("end", OpenApiTypes.DATE),
+            OpenApiParameter("metric", OpenApiTypes.STR, enum=list(reports.TOP_METRICS)),
+            OpenApiParameter("dimension", OpenApiTypes.STR, enum=list(reports.TOP_DIMENSIONS)),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1-100, default 20."),
+            OpenApiParameter("category", OpenApiTypes.STR),
+            OpenApiParameter("country", OpenApiTypes.STR),
+            OpenApiParameter("language", OpenApiTypes.STR),
+            OpenApiParameter("channel", OpenApiTypes.STR),
+        ],
+        responses={200: ReportSerializer, **ERRORS},
+    )
+    def get(self, request):
+        start, end = reports.date_range(request.query_params, today=datetime.now(UTC).date())
+        filters = {
+            "category": list_param(request, "category", forms.ChoiceField(choices=Category.choices)),
+            "country": [c.upper() for c in list_param(request, "country", code_field()) or []] or None,
+            "language": [lang.lower() for lang in list_param(request, "language", code_field()) or []]
+            or None,
+            "channel": list_param(request, "channel", forms.IntegerField(min_value=1, max_value=2**63 - 1)),
+        }
+        top = reports.TopRequest(
+            start=start,
+            end=end,
+            metric=choice_param(request, "metric", reports.TOP_METRICS, "views"),
+            dimension=choice_param(request, "dimension", reports.TOP_DIMENSIONS, "video"),
+            limit=int_param(request, "limit", default=20, low=1, high=100),
+            filters={k: v for k, v in filters.items() if v},
+        )
+        return Response(reports.top_report(request=top))

@@ -145,3 +145,48 @@ def test_permissions(anon, watched, make_user, client_for, owner_client):
 def test_bad_parameters(owner_client, watched, params):
     first, _ = watched
     assert_error(owner_client.get(f"/api/v1/analytics/videos/{first.pk}", params), 400, "invalid_parameter")
+
+
+def test_top_by_dimension_matches_sql(make_user, client_for, watched, make_video):
+    first, second = watched
+    analyst = client_for(make_user(groups=("analysts",)))
+    body = analyst.get("/api/v1/analytics/top", {"dimension": "video"}).json()
+    assert body["rows"] == [[str(first.pk), 14], [str(second.pk), 7]]
+    assert body["totals"] == {"views": 21}
+    assert analyst.get("/api/v1/analytics/top", {"dimension": "category"}).json()["rows"] == [["howto", 21]]
+    assert analyst.get("/api/v1/analytics/top", {"dimension": "country"}).json()["rows"] == [
+        ["KR", 13],
+        ["US", 8],
+    ]
+    by_country_filter = analyst.get("/api/v1/analytics/top", {"dimension": "video", "country": "kr"}).json()
+    assert by_country_filter["rows"] == [[str(second.pk), 7], [str(first.pk), 6]]
+    assert analyst.get("/api/v1/analytics/top", {"dimension": "channel"}).json()["rows"] == [
+        [str(first.channel_id), 21]
+    ]
+    watch = analyst.get(
+        "/api/v1/analytics/top", {"dimension": "video", "metric": "watch_seconds", "limit": 1}
+    ).json()
+    assert len(watch["rows"]) == 1
+    assert watch["totals"]["watch_seconds"] == pytest.approx(
+        sum(
+            sql_daily([first.pk, second.pk], TODAY - timedelta(days=27), TODAY)[d][1]
+            for d in sql_daily([first.pk, second.pk], TODAY - timedelta(days=27), TODAY)
+        )
+    )
+    assert (
+        analyst.get("/api/v1/analytics/top", {"dimension": "video", "category": "music"}).json()["rows"] == []
+    )
+
+
+def test_top_permissions_and_validation(owner_client, make_user, client_for, watched):
+    assert_error(owner_client.get("/api/v1/analytics/top"), 403, "permission_denied")
+    analyst = client_for(make_user(groups=("analysts",)))
+    for params in (
+        {"metric": "clicks"},
+        {"dimension": "city"},
+        {"limit": "0"},
+        {"metric": "likes", "dimension": "country"},
+        {"category": "cooking"},
+        {"start": "nope"},
+    ):
+        assert_error(analyst.get("/api/v1/analytics/top", params), 400, "invalid_parameter")
