@@ -70,8 +70,8 @@ def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, dict]], list
     return valid, rejected
 
 
-INGEST_SQL = """
-WITH batch AS (
+BATCH_SQL = """
+batch AS (
     SELECT * FROM unnest(%(event_id)s::uuid[], %(video_id)s::bigint[], %(occurred_at)s::timestamptz[],
                          %(watch_seconds)s::real[], %(country)s::char(2)[], %(device)s::varchar(7)[],
                          %(viewer_id)s::text[])
@@ -79,14 +79,19 @@ WITH batch AS (
 ),
 ins AS (
     INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
-    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM batch
+    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM {source}
     ORDER BY event_id
     ON CONFLICT DO NOTHING
     RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id
-),
+)"""
+
+# Folds the events of relation `{events}` into every rollup. Shared by ingestion (the newly stored
+# events of a batch) and the rebuild (every stored event), so that both give the same rollups.
+ROLLUPS_SQL = """
 e AS (
-    SELECT ins.*, v.channel_id, v.category, v.language, (ins.occurred_at AT TIME ZONE 'UTC')::date AS day
-    FROM ins JOIN api_video v ON v.id = ins.video_id
+    SELECT x.video_id, x.occurred_at, x.watch_seconds, x.country, x.device, x.viewer_id,
+           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+    FROM {events} x JOIN api_video v ON v.id = x.video_id
 ),
 hourly AS (
     INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
@@ -135,13 +140,45 @@ trending AS (
     SELECT video_id, m + ln(sum(exp(l - m))), now() FROM decayed GROUP BY video_id, m ORDER BY video_id
     ON CONFLICT (video_id) DO UPDATE
         SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now()
-),
+)"""
+
+COUNTS_SQL = """,
 counts AS (
     UPDATE api_video v SET view_count = v.view_count + c.n
     FROM (SELECT video_id, count(*) AS n FROM e GROUP BY video_id) AS c WHERE v.id = c.video_id
+)"""
+
+INGEST_SQL = (
+    "WITH"
+    + BATCH_SQL.format(source="batch")
+    + ","
+    + ROLLUPS_SQL.format(events="ins")
+    + COUNTS_SQL
+    + "\nSELECT count(*) FROM ins"
 )
-SELECT count(*) FROM ins
-"""
+ROLLUPS_TABLES = (
+    "analytics_video_hourly",
+    "analytics_video_daily_dim",
+    "analytics_channel_daily",
+    "analytics_daily_dim",
+    "analytics_video_daily_viewer",
+    "analytics_video_trending",
+)
+
+
+@transaction.atomic
+def rollups_rebuild() -> int:
+    """Recompute every rollup from the stored events (view counts are left alone: they also hold the
+    views from before the event log). Returns the number of events folded."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute(f"TRUNCATE {', '.join(ROLLUPS_TABLES)}")
+        events = "(SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id FROM analytics_view_event)"
+        cursor.execute(
+            "WITH" + ROLLUPS_SQL.format(events=events) + "\nSELECT count(*) FROM e",
+            {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
+        )
+        return cursor.fetchone()[0]
 
 
 def events_ingest(*, raw_events: list[Any]) -> IngestResult:

@@ -23,11 +23,13 @@ DECLARE
 BEGIN
     IF to_regclass(name) IS NULL THEN
         PERFORM pg_advisory_xact_lock(hashtext(name));
-        IF to_regclass(name) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF analytics_view_event FOR VALUES FROM (%L) TO (%L)',
+        BEGIN
+            EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF analytics_view_event FOR VALUES FROM (%L) TO (%L)',
                            name, first_day::timestamp AT TIME ZONE 'UTC',
                            (first_day + interval '1 month')::timestamp AT TIME ZONE 'UTC');
-        END IF;
+        EXCEPTION WHEN duplicate_table OR unique_violation THEN
+            NULL;  -- a concurrent batch made it first (its catalog entry may not be visible to our cache yet)
+        END;
     END IF;
 END;
 $$;

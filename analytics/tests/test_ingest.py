@@ -170,3 +170,50 @@ def test_grant_command(make_user):
     assert user.groups.filter(name="ingest").exists()
     call_command("grant", "granted", "ingest", revoke=True)
     assert not user.groups.filter(name="ingest").exists()
+
+
+def test_rebuild_equals_incremental(ingester, make_video):
+    from django.core.management import call_command
+
+    videos = [
+        make_video(title=f"v{i}", category=("music", "howto")[i % 2], language=("ko", "en")[i % 2])
+        for i in range(3)
+    ]
+    now = datetime.now(UTC)
+    for batch in range(4):  # several batches, overlapping hours and days, repeats included
+        events = [
+            event(
+                videos[(batch + i) % 3],
+                at=now - timedelta(hours=batch * 7 + i, minutes=i),
+                watch=1.5 * i,
+                viewer_id=f"v{i % 4}",
+                country=("KR", "US", None)[i % 3],
+                device=("tv", None, "mobile")[i % 3],
+            )
+            for i in range(25)
+        ]
+        ingester.post(URL, {"events": events}, format="json")
+        ingester.post(URL, {"events": events[:5]}, format="json")
+
+    def snapshot() -> dict:
+        state = {}
+        with connection.cursor() as cursor:
+            for table in (
+                "analytics_video_hourly",
+                "analytics_video_daily_dim",
+                "analytics_channel_daily",
+                "analytics_daily_dim",
+                "analytics_video_daily_viewer",
+            ):
+                cursor.execute(f"SELECT * FROM {table}")
+                state[table] = sorted(cursor.fetchall())
+            cursor.execute(
+                "SELECT video_id, round(score_log::numeric, 9) FROM analytics_video_trending ORDER BY 1"
+            )
+            state["trending"] = cursor.fetchall()
+        return state
+
+    incremental = snapshot()
+    assert incremental["analytics_video_hourly"]
+    call_command("rollups_rebuild")
+    assert snapshot() == incremental
