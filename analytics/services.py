@@ -76,7 +76,10 @@ batch AS (
                          %(watch_seconds)s::real[], %(country)s::char(2)[], %(device)s::varchar(7)[],
                          %(viewer_id)s::text[])
         AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
-),
+),"""
+
+# Stores the events of relation `{source}` that are new; RETURNING gives exactly those.
+INSERT_SQL = """
 ins AS (
     INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
     SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM {source}
@@ -150,12 +153,27 @@ counts AS (
 
 INGEST_SQL = (
     "WITH"
-    + BATCH_SQL.format(source="batch")
+    + BATCH_SQL
+    + INSERT_SQL.format(source="batch")
     + ","
     + ROLLUPS_SQL.format(events="ins")
     + COUNTS_SQL
     + "\nSELECT count(*) FROM ins"
 )
+
+
+def ingest_sql_from(table: str) -> str:
+    """The ingestion statement reading its batch from `table` (the bulk path of `seed --events`)."""
+    return (
+        "WITH"
+        + INSERT_SQL.format(source=table)
+        + ","
+        + ROLLUPS_SQL.format(events="ins")
+        + COUNTS_SQL
+        + "\nSELECT count(*) FROM ins"
+    )
+
+
 ROLLUPS_TABLES = (
     "analytics_video_hourly",
     "analytics_video_daily_dim",

@@ -217,3 +217,22 @@ def test_rebuild_equals_incremental(ingester, make_video):
     assert incremental["analytics_video_hourly"]
     call_command("rollups_rebuild")
     assert snapshot() == incremental
+
+
+def test_seeded_events_leave_the_rollups_of_a_rebuild():
+    from django.core.management import call_command
+
+    call_command("seed", videos=300, events=5_000, no_progress=True)
+    assert scalar("SELECT count(*) FROM analytics_view_event") == 5_000
+    assert scalar("SELECT sum(views) FROM analytics_video_hourly") == 5_000
+    assert scalar("SELECT count(*) FROM analytics_video_trending") > 50
+    hourly = scalar(
+        "SELECT md5(string_agg(video_id || hour::text || views || round(watch_seconds::numeric, 3), ',' ORDER BY video_id, hour)) FROM analytics_video_hourly"
+    )
+    call_command("rollups_rebuild")
+    assert (
+        scalar(
+            "SELECT md5(string_agg(video_id || hour::text || views || round(watch_seconds::numeric, 3), ',' ORDER BY video_id, hour)) FROM analytics_video_hourly"
+        )
+        == hourly
+    )

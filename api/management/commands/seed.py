@@ -58,6 +58,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="delete the catalogue and seeded users first"
         )
+        parser.add_argument(
+            "--events",
+            type=int,
+            default=0,
+            help="view events to add over the last 29 days, through the ingestion statement",
+        )
+        parser.add_argument(
+            "--events-only", action="store_true", help="add --events to the existing catalogue"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     def handle(self, *args, **options):
@@ -70,6 +79,9 @@ class Command(BaseCommand):
         self.progress = not options["no_progress"]
         self.now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         started = time.monotonic()
+        if options["events_only"]:
+            self.seed_events(options)
+            return
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
@@ -97,6 +109,7 @@ class Command(BaseCommand):
             self.recreate_indexes(cursor, dropped)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        self.seed_events(options)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {users} users, {channels} channels, {videos} videos in {time.monotonic() - started:.1f} s"
@@ -104,6 +117,17 @@ class Command(BaseCommand):
         )
 
     # steps
+
+    def seed_events(self, options) -> None:
+        if not options["events"]:
+            return
+        from analytics.seeding import events_seed
+
+        started = time.monotonic()
+        stored = events_seed(
+            count=options["events"], seed=options["seed"], progress=self.progress, stderr=self.stderr._out
+        )
+        self.stdout.write(f"Stored {stored} view events in {time.monotonic() - started:.1f} s")
 
     def reset(self, cursor) -> None:
         self.log("Deleting the catalogue and seeded users")
