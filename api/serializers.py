@@ -11,7 +11,6 @@ from rest_framework import serializers
 from api.models import HANDLE_PATTERN, Category, Channel, Comment, Reaction, Video
 
 METADATA_MAX_BYTES = 16 * 1024
-COUNTRY_FIELD = {"max_length": 2, "min_length": 2}
 
 
 class StrictCharField(serializers.CharField):

@@ -60,11 +60,16 @@ class SearchRequest:
     params: Any  # the query parameters, for the shared filters
 
 
-def parse_request(params, *, page_size: int) -> SearchRequest:
+def query_text(params) -> str:
+    """The `q` parameter, at most MAX_QUERY_LENGTH characters, NUL characters dropped."""
     q = params.get("q", "")
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
-    q = q.replace("\x00", "").strip()
+    return q.replace("\x00", "")
+
+
+def parse_request(params, *, page_size: int) -> SearchRequest:
+    q = query_text(params).strip()
     order = params.get("order") or ("relevance" if q else "date")
     if order not in ORDERS:
         raise InvalidParameter({"order": [f"Expected one of: {', '.join(ORDERS)}."]})

@@ -88,11 +88,9 @@ class ChannelSearchView(APIView):
         parameters=[Q_PARAMETER, *PAGE_PARAMETERS], responses={200: ChannelSearchResponseSerializer, **ERRORS}
     )
     def get(self, request):
-        q = request.query_params.get("q", "")
-        if len(q) > MAX_QUERY_LENGTH:
-            raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
+        q = selectors.query_text(request.query_params).strip()
         found = selectors.channel_search(
-            q=q.replace("\x00", "").strip(),
+            q=q,
             page_size=page_size_from(request),
             cursor=request.query_params.get("cursor") or None,
         )
@@ -120,9 +118,7 @@ class SuggestView(APIView):
         responses={200: SuggestResponseSerializer, **ERRORS},
     )
     def get(self, request):
-        prefix = request.query_params.get("q", "").replace("\x00", "")
-        if len(prefix) > MAX_QUERY_LENGTH:
-            raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
+        prefix = selectors.query_text(request.query_params)
         raw_limit = request.query_params.get("limit") or "10"
         if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:
             raise InvalidParameter({"limit": ["Ensure this value is between 1 and 20."]})
