@@ -1,7 +1,7 @@
 """View events for `manage.py seed --events N`: daily and weekly cycles, a long tail that follows the
-catalogue's popularity, a few videos going viral, countries and devices. They are stored through the
-ingestion statement itself (analytics.services.ingest_sql_from), so the rollups are those ingestion
-would make."""
+catalogue's popularity, a few videos going viral, countries and devices. They take the bulk path of ingestion
+(analytics.services.events_store_bulk): the raw events are stored chunk by chunk, then folded into every
+rollup once, by the same SQL that folds each ingested batch, so the rollups are those ingestion makes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from itertools import accumulate
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from analytics.services import DECAY_PER_HOUR, TRENDING_EPOCH, ingest_sql_from, partitions_ensure
+from analytics.services import BULK_STAGING_SQL, events_fold_staged, events_stage_sql, partitions_ensure
 
 CHUNK = 200_000
 DAYS = 29
@@ -42,10 +42,7 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         partitions_ensure(cursor, months)
-        cursor.execute(
-            "CREATE TEMP TABLE seed_events (event_id uuid, video_id bigint, occurred_at timestamptz, "
-            "watch_seconds real, country char(2), device varchar(7), viewer_id text) ON COMMIT DROP"
-        )
+        cursor.execute(BULK_STAGING_SQL)
         made = 0
         while made < count:
             size = min(CHUNK, count - made)
@@ -67,12 +64,15 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
                             f"viewer-{rng.randint(1, viewers)}",
                         )
                     )
-            cursor.execute(ingest_sql_from("seed_events"), {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH})
-            stored += cursor.fetchone()[0]
+            cursor.execute(events_stage_sql("seed_events"))
+            stored += cursor.rowcount
             cursor.execute("TRUNCATE seed_events")
             made += size
             bar.update(size)
-    bar.close()
+        bar.close()
+        if progress:
+            print(f"Folding {stored} events into the rollups ...", file=stderr, flush=True)
+        events_fold_staged(cursor)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE analytics_view_event")
     return stored

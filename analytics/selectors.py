@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +27,7 @@ def trending_ordered_videos() -> tuple[QuerySet[Video], KeysetPagination]:
 
 WINDOWS = ("now", "24h", "7d")
 WINDOW_HOURS = {"24h": 24, "7d": 168}
+TRENDING_TOP = 5_000  # videos kept in each window's snapshot
 
 
 def trending(
@@ -45,7 +47,8 @@ def trending(
             params[column] = values
     where = " AND ".join(filters) or "TRUE"
     if window == "now":
-        sql = f"""
+        rows = _fetch(
+            f"""
             SELECT t.video_id,
                    exp(t.score_log - %(decay)s * extract(epoch FROM now() - %(epoch)s::timestamptz) / 3600.0) AS score,
                    (SELECT coalesce(sum(h.views), 0) FROM analytics_video_hourly h
@@ -53,21 +56,57 @@ def trending(
             FROM analytics_video_trending t JOIN api_video v ON v.id = t.video_id
             WHERE {where}
             ORDER BY t.score_log DESC, t.video_id DESC LIMIT %(limit)s
-        """
+            """,
+            params,
+        )
     else:
-        params["hours"] = WINDOW_HOURS[window]
-        sql = f"""
-            SELECT h.video_id, sum(h.views)::float8 AS score, sum(h.views) AS views
-            FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id
-            WHERE h.hour > date_trunc('hour', now()) - make_interval(hours => %(hours)s) AND {where}
-            GROUP BY h.video_id ORDER BY sum(h.views) DESC, h.video_id DESC LIMIT %(limit)s
-        """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = _window_top(window, where, params)
     videos = catalogue.videos_base().in_bulk([video_id for video_id, _, _ in rows])
     return [
         {"video": videos[video_id], "rank": rank, "score": float(score), "views_in_window": int(views)}
         for rank, (video_id, score, views) in enumerate(rows, 1)
         if video_id in videos
     ]
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _window_top(window: str, where: str, params: dict) -> list[tuple]:
+    """Top videos by views in the window, from the window's snapshot (migrations_sql/0006), recomputed
+    when older than ANALYTICS_TRENDING_MAX_AGE seconds; from the hourly rollups themselves when a filter
+    leaves fewer than `limit` rows of an incomplete snapshot."""
+    params = {**params, "window": window, "hours": WINDOW_HOURS[window]}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT analytics_trending_refresh(%s, %s, %s, make_interval(secs => %s))",
+            [window, WINDOW_HOURS[window], TRENDING_TOP, settings.ANALYTICS_TRENDING_MAX_AGE],
+        )
+        cursor.execute(
+            f"""
+            SELECT w.video_id, w.views::float8, w.views
+            FROM analytics_trending_window w JOIN api_video v ON v.id = w.video_id
+            WHERE w.window_name = %(window)s AND {where}
+            ORDER BY w.views DESC, w.video_id DESC LIMIT %(limit)s
+            """,
+            params,
+        )
+        rows = cursor.fetchall()
+        if len(rows) == params["limit"]:
+            return rows
+        cursor.execute("SELECT complete FROM analytics_trending_snapshot WHERE window_name = %s", [window])
+        snapshot = cursor.fetchone()
+        if snapshot and snapshot[0]:
+            return rows
+    return _fetch(
+        f"""
+        SELECT h.video_id, sum(h.views)::float8 AS score, sum(h.views) AS views
+        FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id
+        WHERE h.hour > date_trunc('hour', now()) - make_interval(hours => %(hours)s) AND {where}
+        GROUP BY h.video_id ORDER BY sum(h.views) DESC, h.video_id DESC LIMIT %(limit)s
+        """,
+        params,
+    )

@@ -8,10 +8,12 @@ adds nothing, and a crash loses nothing that was acknowledged.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import pydantic
 from django.db import OperationalError, connection, transaction
 from psycopg import errors as pg_errors
 from rest_framework import serializers
@@ -24,29 +26,51 @@ HALF_LIFE_HOURS = 6.0
 DECAY_PER_HOUR = math.log(2) / HALF_LIFE_HOURS
 TRENDING_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 DEADLOCK_RETRIES = 3
+MAX_WATCH_SECONDS = 7 * 86_400
 
 
 class ViewEventSerializer(serializers.Serializer):
+    """The event as documented in the OpenAPI schema; ingestion validates with ViewEvent below."""
+
     event_id = serializers.UUIDField()
     video_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    occurred_at = serializers.DateTimeField()
-    watch_seconds = serializers.FloatField(min_value=0, max_value=7 * 86_400)
+    occurred_at = serializers.DateTimeField(help_text="At most 5 minutes ahead, at most 30 days old.")
+    watch_seconds = serializers.FloatField(min_value=0, max_value=MAX_WATCH_SECONDS)
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_null=True)
     device = serializers.ChoiceField(choices=DEVICES, required=False, allow_null=True)
     viewer_id = serializers.CharField(max_length=128, required=False, allow_null=True, allow_blank=False)
 
-    def validate_watch_seconds(self, value: float) -> float:
-        if not math.isfinite(value):
-            raise serializers.ValidationError("Expected a finite number.")
-        return value
 
-    def validate_occurred_at(self, value: datetime) -> datetime:
+class ViewEvent(pydantic.BaseModel):
+    """One event, validated by pydantic: a batch of 1,000 in a few milliseconds, where a DRF
+    serializer per event takes a few hundred."""
+
+    model_config = pydantic.ConfigDict(extra="ignore")
+
+    event_id: uuid.UUID
+    video_id: Annotated[int, pydantic.Field(ge=1, le=2**63 - 1)]
+    occurred_at: datetime
+    watch_seconds: Annotated[float, pydantic.Field(ge=0, le=MAX_WATCH_SECONDS, allow_inf_nan=False)]
+    country: Annotated[str, pydantic.Field(pattern=r"^[A-Za-z]{2}$")] | None = None
+    device: Literal["mobile", "desktop", "tablet", "tv", "other"] | None = None
+    viewer_id: Annotated[str, pydantic.Field(min_length=1, max_length=128)] | None = None
+
+    @pydantic.field_validator("occurred_at")
+    @classmethod
+    def recent(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
         now = datetime.now(UTC)
         if value > now + MAX_FUTURE:
-            raise serializers.ValidationError("Must not be more than 5 minutes in the future.")
+            raise ValueError("Must not be more than 5 minutes in the future.")
         if value < now - MAX_AGE:
-            raise serializers.ValidationError("Must not be older than 30 days.")
+            raise ValueError("Must not be older than 30 days.")
         return value
+
+    @pydantic.field_validator("country")
+    @classmethod
+    def upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
 
 
 @dataclass
@@ -56,17 +80,25 @@ class IngestResult:
     rejected: list[dict[str, Any]]
 
 
+def _messages(exc: pydantic.ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False, include_input=False):
+        field = str(error["loc"][0]) if error["loc"] else "non_field_errors"
+        message = error["msg"].removeprefix("Value error, ")
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
 def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, dict]], list[dict[str, Any]]]:
     valid, rejected = [], []
     for index, raw in enumerate(raw_events):
         if not isinstance(raw, dict):
             rejected.append({"index": index, "errors": {"non_field_errors": ["Expected a JSON object."]}})
             continue
-        serializer = ViewEventSerializer(data=raw)
-        if serializer.is_valid():
-            valid.append((index, serializer.validated_data))
-        else:
-            rejected.append({"index": index, "errors": serializer.errors})
+        try:
+            valid.append((index, ViewEvent.model_validate(raw).__dict__))
+        except pydantic.ValidationError as exc:
+            rejected.append({"index": index, "errors": _messages(exc)})
     return valid, rejected
 
 
@@ -162,16 +194,35 @@ INGEST_SQL = (
 )
 
 
-def ingest_sql_from(table: str) -> str:
-    """The ingestion statement reading its batch from `table` (the bulk path of `seed --events`)."""
+# The bulk path (seed --events): each chunk's new events are stored and kept in `staged_events`; then
+# events_fold_staged folds all of them into the rollups and counters at once, through ROLLUPS_SQL and
+# COUNTS_SQL, so the rollups are those that ingesting the same events batch by batch gives.
+BULK_STAGING_SQL = """
+CREATE TEMP TABLE seed_events (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
+                               country char(2), device varchar(7), viewer_id text) ON COMMIT DROP;
+CREATE TEMP TABLE staged_events (LIKE seed_events) ON COMMIT DROP;
+"""
+
+
+def events_stage_sql(table: str) -> str:
     return (
         "WITH"
         + INSERT_SQL.format(source=table)
-        + ","
-        + ROLLUPS_SQL.format(events="ins")
-        + COUNTS_SQL
-        + "\nSELECT count(*) FROM ins"
+        + "\nINSERT INTO staged_events SELECT event_id, video_id, occurred_at, watch_seconds, country, device, "
+        "viewer_id FROM ins"
     )
+
+
+def events_fold_staged(cursor) -> int:
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("ANALYZE staged_events")
+    cursor.execute(
+        "WITH" + ROLLUPS_SQL.format(events="staged_events") + COUNTS_SQL + "\nSELECT count(*) FROM e",
+        {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
+    )
+    folded = cursor.fetchone()[0]
+    cursor.execute("TRUNCATE staged_events")
+    return folded
 
 
 ROLLUPS_TABLES = (
@@ -224,7 +275,7 @@ def _store(events: list[dict]) -> int:
         "video_id": [e["video_id"] for e in events],
         "occurred_at": [e["occurred_at"] for e in events],
         "watch_seconds": [e["watch_seconds"] for e in events],
-        "country": [(e.get("country") or None) and e["country"].upper() for e in events],
+        "country": [e["country"] for e in events],
         "device": [e.get("device") for e in events],
         "viewer_id": [e.get("viewer_id") for e in events],
         "decay": DECAY_PER_HOUR,

@@ -56,3 +56,50 @@ def naive_suggest(prefix: str, *, limit: int = 10) -> list[str]:
 def naive_on_the_fly_vector(q: str) -> int:
     vector = SearchVector("title", weight="A") + SearchVector("description", weight="C")
     return Video.objects.annotate(search=vector).filter(search=SearchQuery(q, config="simple")).count()
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def naive_trending(window: str, *, limit: int = 20) -> list[tuple]:
+    """Trending as a GROUP BY over the raw events: the decayed sum for `now`, a count inside the window
+    for `24h`/`7d`."""
+    if window == "now":
+        score = "sum(exp(-ln(2) / 6 * extract(epoch FROM now() - e.occurred_at) / 3600))"
+        where = "TRUE"
+    else:
+        score = "count(*)"
+        where = f"e.occurred_at > now() - interval '{ {'24h': '24 hours', '7d': '7 days'}[window] }'"
+    return _rows(
+        f"SELECT e.video_id, {score} AS s FROM analytics_view_event e WHERE {where} "
+        "GROUP BY e.video_id ORDER BY s DESC, e.video_id DESC LIMIT %s",
+        [limit],
+    )
+
+
+def naive_daily_report(video_ids_sql: str, params: list, days: int) -> list[tuple]:
+    """A gap-free daily series of views and watch time straight from the raw events."""
+    return _rows(
+        f"""
+        SELECT d::date, count(e.video_id), coalesce(sum(e.watch_seconds), 0)
+        FROM generate_series(current_date - {days - 1}, current_date, interval '1 day') d
+        LEFT JOIN analytics_view_event e
+               ON e.occurred_at >= d AND e.occurred_at < d + interval '1 day'
+              AND e.video_id IN ({video_ids_sql})
+        GROUP BY 1 ORDER BY 1
+        """,
+        params,
+    )
+
+
+def naive_top_category(days: int, *, limit: int = 20) -> list[tuple]:
+    return _rows(
+        "SELECT v.category, count(*) AS n FROM analytics_view_event e JOIN api_video v ON v.id = e.video_id "
+        "WHERE e.occurred_at >= current_date - %s GROUP BY 1 ORDER BY n DESC LIMIT %s",
+        [days - 1, limit],
+    )

@@ -19,3 +19,36 @@ SUGGEST_SCENARIOS = {
     "suggest": ({"q": "kim"}, "as-you-type prefix"),
     "suggest_korean": ({"q": "김치"}, "Korean prefix"),
 }
+
+CHANNEL_VIDEOS = 1_000  # issue 4: a channel's report over about this many videos
+
+
+def query_dict(params: dict):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = value
+    return data
+
+
+def analytics_subjects() -> dict | None:
+    """What the analytics benchmarks read: the most viewed video of the last 30 days and the channel
+    whose number of videos is nearest CHANNEL_VIDEOS; None when no events are stored."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT video_id FROM analytics_video_hourly WHERE hour > now() - interval '30 days' "
+            "GROUP BY video_id ORDER BY sum(views) DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(
+            "SELECT channel_id, count(*) FROM api_video GROUP BY channel_id "
+            "ORDER BY abs(count(*) - %s), channel_id LIMIT 1",
+            [CHANNEL_VIDEOS],
+        )
+        channel, videos = cursor.fetchone()
+    return {"video": row[0], "channel": channel, "channel_videos": videos}

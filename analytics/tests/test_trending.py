@@ -109,3 +109,27 @@ def test_search_order_trending(anon, scene):
     page = anon.get(body["next"]).json()
     seen += [by_id[hit["id"]] for hit in page["results"]]
     assert seen == expected
+
+
+def test_window_snapshot_is_reused_within_its_age(anon, scene, settings):
+    videos, _ = scene
+    first = anon.get("/api/v1/trending/videos", {"window": "24h"}).json()["results"]
+    ingest(videos["week"], [0.5] * 50)  # now the top of the last 24 hours
+    cached = anon.get("/api/v1/trending/videos", {"window": "24h"}).json()["results"]
+    assert [hit["id"] for hit in cached] == [hit["id"] for hit in first]
+    settings.ANALYTICS_TRENDING_MAX_AGE = 0
+    fresh = anon.get("/api/v1/trending/videos", {"window": "24h"}).json()["results"]
+    assert fresh[0]["id"] == videos["week"].pk and fresh[0]["views_in_window"] == 50
+
+
+def test_filtered_window_falls_back_to_the_rollups_past_the_snapshot(anon, scene, monkeypatch):
+    from analytics import selectors
+
+    videos, views = scene
+    monkeypatch.setattr(selectors, "TRENDING_TOP", 1)  # the snapshot holds only "week"
+    top = anon.get("/api/v1/trending/videos", {"window": "7d", "limit": 1}).json()["results"]
+    assert [hit["id"] for hit in top] == [videos["week"].pk]
+    howto = anon.get("/api/v1/trending/videos", {"window": "7d", "category": "howto"}).json()["results"]
+    assert [hit["id"] for hit in howto] == [videos["steady"].pk, videos["yesterday"].pk]
+    every = anon.get("/api/v1/trending/videos", {"window": "7d"}).json()["results"]
+    assert [hit["id"] for hit in every] == [videos[n].pk for n in ("week", "steady", "yesterday", "fresh")]

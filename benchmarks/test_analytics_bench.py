@@ -1,0 +1,150 @@
+"""Analytics reads in-process, each beside the naive baseline (GROUP BY over the raw events) in the same run.
+
+    make bench            # seeds BENCH_VIDEOS videos and BENCH_EVENTS events first, then runs every suite
+
+Each group holds ours and the baseline for one read; the HTTP side (p95, ingestion rate) is in
+benchmarks.http_bench.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from analytics import reports, selectors
+from benchmarks import baselines
+from benchmarks.scenarios import analytics_subjects, query_dict
+
+ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
+
+
+@pytest.fixture(scope="module")
+def subjects():
+    found = analytics_subjects()
+    if found is None:
+        pytest.skip("no view events seeded")
+    return found
+
+
+def today():
+    return datetime.now(UTC).date()
+
+
+@pytest.mark.parametrize("window", selectors.WINDOWS)
+def test_trending_ours(benchmark, window, subjects):
+    benchmark.group = f"trending:{window}"
+    benchmark.extra_info.update(kind="ours", scenario=window)
+    rows = benchmark.pedantic(
+        selectors.trending, kwargs={"window": window, "limit": 20}, rounds=ROUNDS_OURS, warmup_rounds=2
+    )
+    assert len(rows) == 20
+
+
+@pytest.mark.parametrize("window", selectors.WINDOWS)
+def test_trending_naive(benchmark, window, subjects):
+    benchmark.group = f"trending:{window}"
+    benchmark.extra_info.update(kind="naive_group_by_raw", scenario=window)
+    benchmark.pedantic(baselines.naive_trending, args=(window,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
+
+
+def video_year():
+    return reports.report_request(
+        query_dict({"start": (today() - timedelta(days=364)).isoformat(), "end": today().isoformat()}),
+        today=today(),
+    )
+
+
+def test_video_year_ours(benchmark, subjects):
+    benchmark.group = "report:video_daily_1y"
+    benchmark.extra_info.update(kind="ours", video=subjects["video"])
+    report = benchmark.pedantic(
+        reports.video_report,
+        kwargs={
+            "video_ids_sql": "SELECT %s::bigint AS id",
+            "video_ids_params": [subjects["video"]],
+            "request": video_year(),
+        },
+        rounds=ROUNDS_OURS,
+        warmup_rounds=2,
+    )
+    assert len(report["rows"]) == 365 and report["totals"]["views"] > 0
+
+
+def test_video_year_naive(benchmark, subjects):
+    benchmark.group = "report:video_daily_1y"
+    benchmark.extra_info.update(kind="naive_group_by_raw", video=subjects["video"])
+    benchmark.pedantic(
+        baselines.naive_daily_report,
+        args=("SELECT %s::bigint", [subjects["video"]], 365),
+        rounds=ROUNDS_NAIVE,
+        warmup_rounds=1,
+    )
+
+
+def channel_90_days():
+    return reports.report_request(
+        query_dict({"start": (today() - timedelta(days=89)).isoformat(), "end": today().isoformat()}),
+        today=today(),
+    )
+
+
+def test_channel_90_days_ours(benchmark, subjects):
+    benchmark.group = "report:channel_daily_90d"
+    benchmark.extra_info.update(kind="ours", channel=subjects["channel"], videos=subjects["channel_videos"])
+    report = benchmark.pedantic(
+        reports.video_report,
+        kwargs={
+            "video_ids_sql": "SELECT id FROM api_video WHERE channel_id = %s",
+            "video_ids_params": [subjects["channel"]],
+            "request": channel_90_days(),
+        },
+        rounds=ROUNDS_OURS,
+        warmup_rounds=2,
+    )
+    assert len(report["rows"]) == 90 and report["totals"]["views"] > 0
+
+
+def test_channel_90_days_naive(benchmark, subjects):
+    benchmark.group = "report:channel_daily_90d"
+    benchmark.extra_info.update(kind="naive_group_by_raw", channel=subjects["channel"])
+    benchmark.pedantic(
+        baselines.naive_daily_report,
+        args=("SELECT id FROM api_video WHERE channel_id = %s", [subjects["channel"]], 90),
+        rounds=ROUNDS_NAIVE,
+        warmup_rounds=1,
+    )
+
+
+def top_category_request():
+    return reports.TopRequest(
+        start=today() - timedelta(days=29),
+        end=today(),
+        metric="views",
+        dimension="category",
+        limit=20,
+        filters={},
+    )
+
+
+def test_top_category_ours(benchmark, subjects):
+    benchmark.group = "report:top_category_30d"
+    benchmark.extra_info.update(kind="ours")
+    report = benchmark.pedantic(
+        reports.top_report, kwargs={"request": top_category_request()}, rounds=ROUNDS_OURS, warmup_rounds=2
+    )
+    assert report["rows"]
+
+
+def test_top_category_naive(benchmark, subjects):
+    benchmark.group = "report:top_category_30d"
+    benchmark.extra_info.update(kind="naive_group_by_raw")
+    benchmark.pedantic(baselines.naive_top_category, args=(30,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
+
+
+def test_subjects_are_the_issue_scale(subjects):
+    """The channel report is meant over a channel of about 1,000 videos (issue 4)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM api_video WHERE channel_id = %s", [subjects["channel"]])
+        assert cursor.fetchone()[0] == subjects["channel_videos"]
