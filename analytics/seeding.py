@@ -14,7 +14,13 @@ from itertools import accumulate
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from analytics.services import BULK_STAGING_SQL, events_fold_staged, events_stage_sql, partitions_ensure
+from analytics.services import (
+    BULK_STAGING_SQL,
+    ROLLUPS_TABLES,
+    events_fold_staged,
+    events_stage_sql,
+    partitions_ensure,
+)
 
 CHUNK = 200_000
 DAYS = 29
@@ -74,7 +80,9 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
             print(f"Folding {stored} events into the rollups ...", file=stderr, flush=True)
         events_fold_staged(cursor)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE analytics_view_event")
+        cursor.execute("VACUUM (ANALYZE) analytics_view_event")
+        for table in ROLLUPS_TABLES:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
     return stored
 
 

@@ -8,6 +8,7 @@ tiers down (see vs_pop_tier), each tier one GIN scan.
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from search.models import SearchDocument
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery
 
 TOTAL_CAP = 10_000
+BROAD_MATCHES = 3 * TOTAL_CAP  # expected matches past which the sample is taken tier by tier
 CANDIDATES = 1_000
 POP_TIERS = range(19, -1, -1)
 FACETS = ("category", "language", "region", "duration", "tags")
@@ -40,9 +42,9 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (description), B (tags, channel), 
 # Text relevance times a bounded popularity lift: a 10M-view video gains about 2.3x over an unseen one,
 # less than the 5x between a title match and a description mention.
 SCORE_SQL = f"""
-    ts_rank_cd('{RANK_WEIGHTS}', c.document, %(tsq)s::tsquery, 1)
+    ts_rank_cd('{RANK_WEIGHTS}', c.document, %s::tsquery, 1)
     * (1 + 0.05 * ln(1 + v.view_count) + 0.04 * ln(1 + v.like_count)
-         + 0.15 * exp(-greatest(0, extract(epoch FROM (%(as_of)s::timestamptz - v.published_at))) / 1209600.0))
+         + 0.15 * exp(-greatest(0, extract(epoch FROM (%s::timestamptz - v.published_at))) / 1209600.0))
 """
 DURATION_BUCKET_SQL = (
     "CASE WHEN duration_s < 240 THEN 'short' WHEN duration_s <= 1200 THEN 'medium' ELSE 'long' END"
@@ -116,27 +118,29 @@ def video_search(*, request: SearchRequest) -> dict:
     matched = documents.filter(TsMatch(tsquery)) if tsquery else documents
     if tsquery == "" and request.q:
         matched = documents.none()
-    total, facets, candidates = count_and_facets(matched, request.facets)
-    if total == 0 and suggestion:
+    relevance = request.order == "relevance" and bool(tsquery)
+    summary = count_and_facets(matched, request.facets, rank=(tsquery, request) if relevance else None)
+    if summary.total == 0 and suggestion:
         corrected_parsed = parse(suggestion)
         corrected_tsquery = to_tsquery(corrected_parsed)
         corrected_matched = (
             documents.filter(TsMatch(corrected_tsquery)) if corrected_tsquery else documents.none()
         )
-        corrected_total, corrected_facets, corrected_candidates = count_and_facets(
-            corrected_matched, request.facets
+        corrected_summary = count_and_facets(
+            corrected_matched, request.facets, rank=(corrected_tsquery, request) if relevance else None
         )
-        if corrected_total:
-            parsed, tsquery, matched, candidates = (
+        if corrected_summary.total:
+            parsed, tsquery, matched, summary = (
                 corrected_parsed,
                 corrected_tsquery,
                 corrected_matched,
-                corrected_candidates,
+                corrected_summary,
             )
-            total, facets, corrected = corrected_total, corrected_facets, suggestion
+            corrected = suggestion
+    total, facets = summary.total, summary.facets
     order = request.order if tsquery or request.order != "relevance" else "date"
     if order == "relevance":
-        rows, next_cursor = ranked_page(candidates, tsquery, request)
+        rows, next_cursor = summary.ranked, summary.next_cursor
     else:
         rows, next_cursor = ordered_page(matched, order, request)
     videos = catalogue.videos_base().in_bulk([video_id for video_id, _ in rows])
@@ -177,86 +181,93 @@ def by_popularity_tier(matched: QuerySet[SearchDocument], *fields: str) -> Query
     return tiers[0].union(*tiers[1:], all=True)
 
 
-def popular_candidates(matched: QuerySet[SearchDocument]) -> list[int]:
-    sql, params = by_popularity_tier(matched, "video_id")[:CANDIDATES].query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        index_scans_only(cursor)
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
+    """The planner's estimate of the number of matches (from the tsvector and column statistics)."""
+    sql, params = matched.values("video_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def count_and_facets(matched: QuerySet[SearchDocument], facets: list[str]) -> tuple[int, dict, list[int]]:
-    """In one statement over at most TOTAL_CAP + 1 matches: the number of matches (exact up to
-    TOTAL_CAP, then a lower bound), the facet counts over those matches, and the ids of the CANDIDATES
-    most popular of them, which relevance ranks; past the cap, the candidates come tier by tier."""
+@dataclass
+class Summary:
+    total: int
+    facets: dict
+    ranked: list[tuple[int, float]]  # the page, when ranking by relevance
+    next_cursor: str | None
+
+
+def count_and_facets(
+    matched: QuerySet[SearchDocument], facets: list[str], *, rank: tuple[str, SearchRequest] | None = None
+) -> Summary:
+    """In one statement over a sample of at most TOTAL_CAP + 1 matches: the number of matches (exact up
+    to TOTAL_CAP, then a lower bound), the facet counts over the sample, and, with `rank`, the page of the
+    CANDIDATES most popular matches of the sample ranked by relevance. When the planner expects many
+    matches, the sample is taken from the most popular tier down (see by_popularity_tier), so a broad
+    term never builds the bitmap of all its matches, and the candidates are the most popular of all."""
     if matched.query.is_empty():
-        return 0, {facet: [] for facet in facets}, []
-    fields = ("video_id", "pop_tier", "category", "language", "region", "duration_s", "tags")
-    sample_sql, params = matched.values(*fields)[: TOTAL_CAP + 1].query.sql_with_params()
-    parts = [
-        "SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM m",
-        f"(SELECT 'candidate', video_id::text, pop_tier FROM m ORDER BY pop_tier DESC, video_id DESC "
-        f"LIMIT {CANDIDATES})",
-    ]
+        return Summary(0, {facet: [] for facet in facets}, [], None)
+    fields = ["video_id", "pop_tier", "category", "language", "region", "duration_s"]
+    if "tags" in facets:
+        fields.append("tags")
+    if rank:
+        fields.append("document")  # on the page the sample reads anyway: ranking fetches nothing again
+    broad = estimated_matches(matched) > BROAD_MATCHES
+    sample = by_popularity_tier(matched, *fields) if broad else matched.values(*fields)
+    sample_sql, params = sample[: TOTAL_CAP + 1].query.sql_with_params()
+    params = list(params)
+    parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
     for facet in facets:
         if facet == "tags":
             parts.append(
-                f"(SELECT 'tags', t, count(*) FROM m, unnest(m.tags) AS t GROUP BY t "
+                f"(SELECT 'tags', t, count(*), NULL FROM m, unnest(m.tags) AS t GROUP BY t "
                 f"ORDER BY count(*) DESC, t LIMIT {TAG_FACET_SIZE})"
             )
         else:
             column = DURATION_BUCKET_SQL if facet == "duration" else facet
-            parts.append(f"(SELECT '{facet}', {column}, count(*) FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
-    sql = f"WITH m AS MATERIALIZED ({sample_sql}) " + " UNION ALL ".join(parts)
+            parts.append(f"(SELECT '{facet}', {column}, count(*), NULL FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
+    ctes = f"m AS MATERIALIZED ({sample_sql})"
+    as_of = datetime.now(UTC)
+    if rank:
+        tsquery, request = rank
+        after = ""
+        after_params: list = []
+        # Recency is measured from the first page's time, carried in the cursor, so scores do not
+        # drift between pages and paging neither repeats nor skips.
+        if request.cursor:
+            score, last_id, as_of = decode_cursor(
+                request.cursor, ordering="relevance", types=[float, int, datetime]
+            )
+            after = "WHERE (score, video_id) < (%s, %s)"
+            after_params = [score, last_id]
+        ctes += f""",
+            c AS (SELECT video_id, document FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
+            scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)"""
+        params += [tsquery, as_of]
+        parts.append(
+            f"(SELECT 'ranked', video_id::text, NULL, score FROM scored {after} "
+            f"ORDER BY score DESC, video_id DESC LIMIT {request.page_size + 1})"
+        )
+        params += after_params
+    sql = f"WITH {ctes} " + " UNION ALL ".join(parts)
     with transaction.atomic(), connection.cursor() as cursor:
         index_scans_only(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    total = next(n for facet, _, n in rows if facet == "total")
-    candidates = [int(value) for facet, value, _ in rows if facet == "candidate"]
-    if total > TOTAL_CAP:  # the sample is not every match: take the most popular ones tier by tier
-        candidates = popular_candidates(matched)
+    total = next(n for facet, _, n, _ in rows if facet == "total")
     counted = {facet: [] for facet in facets}
-    for facet, value, n in rows:
+    for facet, value, n, _ in rows:
         if facet in counted:
             counted[facet].append({"value": value, "count": n})
-    return total, counted, candidates
-
-
-def ranked_page(candidates: list[int], tsquery: str, request: SearchRequest):
-    """Rank the candidates (the most popular matches, see count_and_facets) and page them by (score, id)."""
-    if not candidates:
-        return [], None
-    after = ""
-    # Recency is measured from the first page's time, carried in the cursor, so scores do not drift
-    # between pages and paging neither repeats nor skips.
-    params: dict[str, Any] = {
-        "tsq": tsquery,
-        "limit": request.page_size + 1,
-        "as_of": datetime.now(UTC),
-        "ids": candidates,
-    }
-    if request.cursor:
-        score, last_id, as_of = decode_cursor(
-            request.cursor, ordering="relevance", types=[float, int, datetime]
-        )
-        after = "WHERE (score, video_id) < (%(score)s, %(last_id)s)"
-        params.update(score=score, last_id=last_id, as_of=as_of)
-    sql = f"""
-        WITH c AS (SELECT video_id, document FROM search_document WHERE video_id = ANY(%(ids)s)),
-        scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)
-        SELECT video_id, score FROM scored {after} ORDER BY score DESC, video_id DESC LIMIT %(limit)s
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    page, more = rows[: request.page_size], len(rows) > request.page_size
-    next_cursor = (
-        encode_cursor(ordering="relevance", values=[page[-1][1], page[-1][0], params["as_of"]])
-        if more
-        else None
-    )
-    return page, next_cursor
+    ranked = [(int(value), score) for facet, value, _, score in rows if facet == "ranked"]
+    next_cursor = None
+    if rank and len(ranked) > rank[1].page_size:
+        ranked = ranked[: rank[1].page_size]
+        next_cursor = encode_cursor(ordering="relevance", values=[ranked[-1][1], ranked[-1][0], as_of])
+    return Summary(total, counted, ranked, next_cursor)
 
 
 def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchRequest):

@@ -125,7 +125,7 @@ def test_window_snapshot_is_reused_within_its_age(anon, scene, settings):
 def test_filtered_window_falls_back_to_the_rollups_past_the_snapshot(anon, scene, monkeypatch):
     from analytics import selectors
 
-    videos, views = scene
+    videos, _ = scene
     monkeypatch.setattr(selectors, "TRENDING_TOP", 1)  # the snapshot holds only "week"
     top = anon.get("/api/v1/trending/videos", {"window": "7d", "limit": 1}).json()["results"]
     assert [hit["id"] for hit in top] == [videos["week"].pk]
