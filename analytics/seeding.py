@@ -1,98 +1,271 @@
 """View events for `manage.py seed --events N`: daily and weekly cycles, a long tail that follows the
-catalogue's popularity, a few videos going viral, countries and devices. They take the bulk path of ingestion
-(analytics.services.events_store_bulk): the raw events are stored chunk by chunk, then folded into every
-rollup once, by the same SQL that folds each ingested batch, so the rollups are those ingestion makes."""
+catalogue's popularity, a few videos going viral, countries and devices.
+
+This is the bulk path of ingestion. PostgreSQL makes the events itself (generate_series and random(),
+a video drawn by its cumulative popularity weight through an index), and each chunk is stored and folded
+into the rollups by the very SQL of ingestion (analytics.services: INSERT_SQL, ROLLUPS_SQL, then
+TRENDING_SQL and COUNTS_SQL once over every stored event), so the rollups are those that ingesting the
+same events batch by batch would make (tested against a rebuild). Two workers run side by side, each over
+its own whole days, so that no rollup row is written by both. Each chunk commits with its rollups; the
+trending scores and view counts are folded at the end (after an interruption, `rollups_rebuild`
+recomputes the rollups from the stored events).
+"""
 
 from __future__ import annotations
 
 import math
 import random
-import uuid
+import threading
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from tqdm import tqdm
 
 from analytics.services import (
-    BULK_STAGING_SQL,
+    COUNTS_SQL,
+    DECAY_PER_HOUR,
+    INSERT_SQL,
+    ROLLUPS_SQL,
     ROLLUPS_TABLES,
-    events_fold_staged,
-    events_stage_sql,
+    TRENDING_EPOCH,
+    TRENDING_SQL,
     partitions_ensure,
 )
 
-CHUNK = 200_000
+CHUNK = 250_000
 DAYS = 29
-DEVICES = (("mobile", 55), ("desktop", 25), ("tv", 10), ("tablet", 8), ("other", 2))
-COUNTRIES = ("US", "KR", "GB", "JP", "ES", "MX", "FR", "DE", "IN", "BR", "CA", "AU")
+WORKERS = 2
+VIRAL_VIDEOS = 5
+VIRAL_SHARE = 0.005  # of all events, crowded into the last two days of a few videos
+COUNTRIES = ["US", "KR", "GB", "JP", "ES", "MX", "FR", "DE", "IN", "BR", "CA", "AU"]
+OVERSAMPLE = 2.4  # candidate times per kept event: the daily and weekly cycles keep about 47% of them
+
+# One chunk of events between %(start)s and %(end)s; the caller picks the videos (PICK_* below).
+GENERATE_SQL = """
+INSERT INTO {table} (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
+SELECT gen_random_uuid(), w.video_id, g.at,
+       round(least(greatest(w.duration_s, 1), -ln(1 - g.r_watch) * greatest(30, w.duration_s * 0.4))::numeric, 1),
+       CASE WHEN w.region <> '' AND g.r_country < 0.7 THEN w.region
+            ELSE (%(countries)s::text[])[1 + floor(g.r_country2 * %(ncountries)s)::int] END,
+       CASE WHEN g.r_device < 0.55 THEN 'mobile' WHEN g.r_device < 0.80 THEN 'desktop'
+            WHEN g.r_device < 0.90 THEN 'tv' WHEN g.r_device < 0.98 THEN 'tablet' ELSE 'other' END,
+       'viewer-' || (1 + floor(g.r_viewer * %(viewers)s))::bigint
+FROM (
+    SELECT to_timestamp(at) AS at, random() AS r_pick, random() AS r_watch, random() AS r_country,
+           random() AS r_country2, random() AS r_device, random() AS r_viewer
+    FROM (SELECT %(start_s)s + random() * %(span_s)s AS at, random() AS r_accept   -- seconds since 1970
+          FROM generate_series(1, %(candidates)s)) AS c
+    -- the hour of day (UTC) and the weekend (1970-01-01 was a Thursday) from the seconds themselves
+    WHERE NOT %(cycles)s OR r_accept * 1.25 <
+          (0.55 + 0.45 * sin((floor(at / 3600)::bigint %% 24 - 14) / 24.0 * 2 * pi()))
+          * CASE WHEN (floor(at / 86400)::bigint + 3) %% 7 >= 5 THEN 1.25 ELSE 1.0 END
+    LIMIT %(n)s
+) AS g
+CROSS JOIN LATERAL ({pick}) AS w
+"""
+PICK_BY_POPULARITY = (
+    "SELECT video_id, region, duration_s FROM seed_video_weight "
+    "WHERE cum >= g.r_pick * %(total)s::float8 ORDER BY cum LIMIT 1"
+)
+PICK_VIRAL = (
+    "SELECT video_id, region, duration_s FROM seed_video_weight "
+    "WHERE video_id = (%(viral)s::bigint[])[1 + floor(g.r_pick * %(nviral)s)::int]"
+)
+
+SETUP_SQL = """
+DROP TABLE IF EXISTS seed_video_weight, seed_stored;
+CREATE UNLOGGED TABLE seed_video_weight AS
+    SELECT id AS video_id, sum(power((view_count + 1)::float8, 0.7)) OVER (ORDER BY id) AS cum,
+           coalesce(region, '') AS region, duration_s
+    FROM api_video;
+CREATE INDEX ON seed_video_weight (cum);
+CREATE UNLOGGED TABLE seed_stored (video_id bigint NOT NULL, occurred_at timestamptz NOT NULL);
+"""
+CHUNK_TABLE_SQL = """
+DROP TABLE IF EXISTS {table};
+CREATE UNLOGGED TABLE {table} (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
+                               country char(2), device varchar(7), viewer_id text);
+"""
+# Stores a chunk's new events, keeps them for the final fold, and folds them into the rollups.
+STORE_SQL = (
+    "WITH"
+    + INSERT_SQL
+    + ",\nkept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM ins),"
+    + ROLLUPS_SQL.format(events="ins")
+    + "\nSELECT count(*) FROM ins"
+)
+# Trending scores and view counts of every stored event, one half of the videos at a time.
+FINAL_SQL = (
+    "WITH e AS (SELECT video_id, occurred_at FROM seed_stored WHERE video_id %% %(workers)s = %(part)s)"
+    + TRENDING_SQL
+    + COUNTS_SQL
+    + "\nSELECT count(*) FROM e"
+)
 
 
 def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
-    rng = random.Random(seed)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, view_count, duration_s, region FROM api_video ORDER BY id")
-        videos = cursor.fetchall()
-    if not videos:
-        return 0
-    weights = list(accumulate((views + 1) ** 0.7 for _, views, _, _ in videos))
-    viral = set(rng.sample(range(len(videos)), k=min(5, len(videos))))
+        cursor.execute("SELECT count(*) FROM api_video")
+        if not cursor.fetchone()[0]:
+            return 0
+    rng = random.Random(seed)
     now = datetime.now(UTC)
-    viewers = max(1_000, count // 5)
-    devices, device_weights = zip(*DEVICES, strict=True)
-    stored = 0
+    first = (now - timedelta(days=DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
+    months = sorted({date(d.year, d.month, 1) for d in (first, now)})
+    with transaction.atomic(), connection.cursor() as cursor:
+        partitions_ensure(cursor, months)
+        cursor.execute(SETUP_SQL)
+        cursor.execute("ANALYZE seed_video_weight")
+        cursor.execute("SELECT max(cum) FROM seed_video_weight")
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT video_id FROM seed_video_weight ORDER BY md5(video_id::text || %s) LIMIT %s",
+            [str(seed), VIRAL_VIDEOS],
+        )
+        viral = [row[0] for row in cursor.fetchall()]
+    common = {
+        "countries": COUNTRIES,
+        "ncountries": len(COUNTRIES),
+        "viewers": max(1_000, count // 5),
+        "total": total,
+        "viral": viral,
+        "nviral": len(viral),
+        "decay": DECAY_PER_HOUR,
+        "epoch": TRENDING_EPOCH,
+    }
+    jobs = _jobs(count, first=first, now=now, rng=rng, common=common)
     bar = tqdm(
         total=count, desc="View events", unit=" events", disable=not progress, file=stderr, mininterval=1.0
     )
-    months = sorted({date(d.year, d.month, 1) for d in (now - timedelta(days=DAYS + 1), now)})
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = 0")
-        partitions_ensure(cursor, months)
-        cursor.execute(BULK_STAGING_SQL)
-        made = 0
-        while made < count:
-            size = min(CHUNK, count - made)
-            picks = rng.choices(range(len(videos)), cum_weights=weights, k=size)
-            with cursor.copy("COPY seed_events FROM STDIN") as copy:
-                for pick in picks:
-                    video_id, _, duration, region = videos[pick]
-                    at = _moment(rng, now, recent=pick in viral)
-                    country = region if region and rng.random() < 0.7 else rng.choice(COUNTRIES)
-                    watch = round(min(max(duration, 1), rng.expovariate(1 / max(30.0, duration * 0.4))), 1)
-                    copy.write_row(
-                        (
-                            uuid.UUID(int=rng.getrandbits(128), version=4),
-                            video_id,
-                            at,
-                            watch,
-                            country,
-                            rng.choices(devices, device_weights)[0],
-                            f"viewer-{rng.randint(1, viewers)}",
-                        )
-                    )
-            cursor.execute(events_stage_sql("seed_events"))
-            stored += cursor.rowcount
-            cursor.execute("TRUNCATE seed_events")
-            made += size
-            bar.update(size)
-        bar.close()
-        if progress:
-            print(f"Folding {stored} events into the rollups ...", file=stderr, flush=True)
-        events_fold_staged(cursor)
+    stored = _run_workers(jobs, bar)
+    bar.close()
+    if progress:
+        print(f"Folding {stored} events into trending scores and view counts ...", file=stderr, flush=True)
+    _run_parallel(
+        [lambda part=part: _final(part) for part in range(WORKERS)],
+    )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) analytics_view_event")
-        for table in ROLLUPS_TABLES:
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        cursor.execute("DROP TABLE IF EXISTS seed_video_weight, seed_stored")
+        # VACUUM sets the visibility map and hint bits of the new rows (not inside a transaction)
+        maintenance = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        for table in ("analytics_view_event", *ROLLUPS_TABLES, "api_video"):
+            cursor.execute(f"{maintenance} {table}")
     return stored
 
 
-def _moment(rng: random.Random, now: datetime, *, recent: bool) -> datetime:
-    """A time in the last DAYS days, more often in the evening (UTC) and at weekends; viral videos'
-    views crowd into the last two days."""
-    span = 2 * 86_400 if recent and rng.random() < 0.8 else DAYS * 86_400
-    while True:
-        at = now - timedelta(seconds=rng.random() * span)
-        daily = 0.55 + 0.45 * math.sin((at.hour - 14) / 24 * 2 * math.pi)
-        weekly = 1.0 if at.weekday() < 5 else 1.25
-        if rng.random() * 1.25 < daily * weekly:
-            return at
+def _jobs(
+    count: int, *, first: datetime, now: datetime, rng: random.Random, common: dict
+) -> list[list[dict]]:
+    """Chunks for each worker: worker k takes whole days of its own, so no two workers write the same
+    rollup row; the viral burst goes to the worker holding the last days."""
+    viral = int(count * VIRAL_SHARE) if common["viral"] else 0
+    regular = count - viral
+    days = (now - first).total_seconds() / 86_400
+    split = [first + timedelta(days=round(days * k / WORKERS)) for k in range(WORKERS)] + [now]
+    jobs: list[list[dict]] = []
+    assigned = 0
+    for k in range(WORKERS):
+        start, end = split[k], split[k + 1]
+        share = (
+            regular - assigned
+            if k == WORKERS - 1
+            else round(regular * (end - start).total_seconds() / (now - first).total_seconds())
+        )
+        assigned += share
+        chunks = []
+        for offset in range(0, share, CHUNK):
+            n = min(CHUNK, share - offset)
+            chunks.append(
+                {
+                    **common,
+                    **_span(start, end),
+                    "n": n,
+                    "cycles": True,
+                    "pick": PICK_BY_POPULARITY,
+                    "candidates": math.ceil(n * OVERSAMPLE) + 1_000,
+                    "setseed": rng.uniform(-1, 1),
+                }
+            )
+        jobs.append(chunks)
+    if viral:
+        start = max(split[-2], now - timedelta(days=2))
+        jobs[-1].append(
+            {
+                **common,
+                **_span(start, now),
+                "n": viral,
+                "cycles": False,
+                "pick": PICK_VIRAL,
+                "candidates": viral,
+                "setseed": rng.uniform(-1, 1),
+            }
+        )
+    return jobs
+
+
+def _span(start: datetime, end: datetime) -> dict:
+    return {"start_s": start.timestamp(), "span_s": (end - start).total_seconds()}
+
+
+def _run_workers(jobs: list[list[dict]], bar) -> int:
+    stored = [0] * len(jobs)
+    lock = threading.Lock()
+
+    def work(k: int) -> None:
+        table = f"seed_chunk_{k}"
+        with connection.cursor() as cursor:
+            cursor.execute(CHUNK_TABLE_SQL.format(table=table))
+        try:
+            for job in jobs[k]:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = 0")
+                    cursor.execute("SET LOCAL work_mem = '128MB'")
+                    cursor.execute("SELECT setseed(%s)", [job["setseed"]])
+                    cursor.execute(GENERATE_SQL.format(table=table, pick=job["pick"]), job)
+                    made = cursor.rowcount
+                    cursor.execute(STORE_SQL.format(source=table), job)
+                    stored[k] += cursor.fetchone()[0]
+                    cursor.execute(f"TRUNCATE {table}")
+                with lock:
+                    bar.update(made)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    _run_parallel([lambda k=k: work(k) for k in range(len(jobs))])
+    return sum(stored)
+
+
+def _final(part: int) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            FINAL_SQL, {"workers": WORKERS, "part": part, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
+        )
+
+
+def _run_parallel(tasks) -> None:
+    """Run each task in a thread of its own, with its own database connection; re-raise the first error.
+    Inside a transaction (a test's), other connections would not see its rows: run them one by one."""
+    if connection.in_atomic_block:
+        for task in tasks:
+            task()
+        return
+    errors: list[BaseException] = []
+
+    def run(task) -> None:
+        try:
+            task()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]

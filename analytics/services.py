@@ -164,15 +164,23 @@ viewers AS (
     SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM e WHERE viewer_id IS NOT NULL
     ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING
-),
+)"""
+
+# The trending scores: per video, log(sum(exp(l))) of its events' l = lambda * hours since the epoch,
+# added to the stored score in log space. The sum is taken relative to the largest l of the whole set
+# (one scalar, no window over each video), which is exact while the set spans less than ~270 days
+# (exp underflows past -745); a video whose every event lies further back keeps its largest l.
+TRENDING_SQL = """,
 decayed AS (
-    SELECT video_id, l, max(l) OVER (PARTITION BY video_id) AS m
-    FROM (SELECT video_id, %(decay)s * extract(epoch FROM occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
-          FROM e) AS x
+    SELECT video_id, %(decay)s * extract(epoch FROM occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l FROM e
 ),
+reference AS (SELECT max(l) AS ref FROM decayed),
 trending AS (
     INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at)
-    SELECT video_id, m + ln(sum(exp(l - m))), now() FROM decayed GROUP BY video_id, m ORDER BY video_id
+    SELECT video_id,
+           CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END,
+           now()
+    FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
     ON CONFLICT (video_id) DO UPDATE
         SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now()
 )"""
@@ -189,6 +197,7 @@ INGEST_SQL = (
     + INSERT_SQL.format(source="batch")
     + ","
     + ROLLUPS_SQL.format(events="ins")
+    + TRENDING_SQL
     + COUNTS_SQL
     + "\nSELECT count(*) FROM ins"
 )
@@ -217,7 +226,7 @@ def events_fold_staged(cursor) -> int:
     cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute("ANALYZE staged_events")
     cursor.execute(
-        "WITH" + ROLLUPS_SQL.format(events="staged_events") + COUNTS_SQL + "\nSELECT count(*) FROM e",
+        "WITH" + ROLLUPS_SQL.format(events="staged_events") + TRENDING_SQL + COUNTS_SQL + "\nSELECT count(*) FROM e",
         {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
     )
     folded = cursor.fetchone()[0]
@@ -244,7 +253,7 @@ def rollups_rebuild() -> int:
         cursor.execute(f"TRUNCATE {', '.join(ROLLUPS_TABLES)}")
         events = "(SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id FROM analytics_view_event)"
         cursor.execute(
-            "WITH" + ROLLUPS_SQL.format(events=events) + "\nSELECT count(*) FROM e",
+            "WITH" + ROLLUPS_SQL.format(events=events) + TRENDING_SQL + "\nSELECT count(*) FROM e",
             {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
         )
         return cursor.fetchone()[0]

@@ -91,14 +91,10 @@ class TrendingView(APIView):
             language=[lang.lower() for lang in language] if language else None,
             category=category,
         )
+        videos = VideoSerializer([row["video"] for row in rows], many=True).data
         results = [
-            {
-                **VideoSerializer(row["video"]).data,
-                "rank": row["rank"],
-                "score": row["score"],
-                "views_in_window": row["views_in_window"],
-            }
-            for row in rows
+            {**video, "rank": row["rank"], "score": row["score"], "views_in_window": row["views_in_window"]}
+            for video, row in zip(videos, rows, strict=True)
         ]
         return Response({"window": window, "generated_at": datetime.now(UTC), "results": results})
 

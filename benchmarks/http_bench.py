@@ -10,6 +10,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -17,10 +18,12 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS
+from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, analytics_paths, analytics_subjects
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +62,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not become ready")
 
 
-def measure(port: int, path: str, *, requests: int, concurrency: int) -> dict:
+def measure(port: int, path: str, *, requests: int, concurrency: int, headers: dict | None = None) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -70,7 +73,7 @@ def measure(port: int, path: str, *, requests: int, concurrency: int) -> dict:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for _ in range(per_client):
             started = time.perf_counter()
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
             response.read()
             elapsed = (time.perf_counter() - started) * 1000
@@ -80,7 +83,7 @@ def measure(port: int, path: str, *, requests: int, concurrency: int) -> dict:
 
     for _ in range(10):  # warm the workers and caches
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        warm.request("GET", path)
+        warm.request("GET", path, headers=headers or {})
         warm.getresponse().read()
     started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
@@ -106,7 +109,97 @@ def measure(port: int, path: str, *, requests: int, concurrency: int) -> dict:
     }
 
 
-def run(*, requests: int, concurrency: int, workers: int) -> dict:
+def bench_tokens() -> dict[str, str]:
+    """API tokens of an analyst and an ingest client of the benchmark database (made once)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+
+    tokens = {}
+    for group in ("analysts", "ingest"):
+        user, _ = User.objects.get_or_create(username=f"bench-{group}")
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+        tokens[group] = Token.objects.get_or_create(user=user)[0].key
+    return tokens
+
+
+def ingest_batches(batches: int, size: int) -> list[bytes]:
+    """Batches of new view events over the whole catalogue, in the last day, as request bodies."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM api_video")
+        top = cursor.fetchone()[0]
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    bodies = []
+    for _ in range(batches):
+        events = [
+            {
+                "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "video_id": rng.randint(1, top),
+                "occurred_at": (now - timedelta(seconds=rng.random() * 86_400)).isoformat(),
+                "watch_seconds": round(rng.random() * 600, 1),
+                "country": rng.choice(("US", "KR", "GB", "JP", "DE")),
+                "device": rng.choice(("mobile", "desktop", "tv")),
+                "viewer_id": f"bench-viewer-{rng.randint(1, 100_000)}",
+            }
+            for _ in range(size)
+        ]
+        bodies.append(json.dumps({"events": events}).encode())
+    return bodies
+
+
+def measure_ingest(port: int, token: str, *, batches: int, concurrency: int, size: int = 1_000) -> dict:
+    """Events per second sustained by `concurrency` clients posting batches of `size` events."""
+    bodies = ingest_batches(batches, size)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    latencies: list[float] = []
+    accepted = errors = 0
+    lock = threading.Lock()
+
+    def client(mine: list[bytes]):
+        nonlocal accepted, errors
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for body in mine:
+            started = time.perf_counter()
+            connection.request("POST", "/api/v1/events/views", body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status == 202:
+                    accepted += json.loads(answer)["accepted"]
+                else:
+                    errors += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(bodies[i::concurrency],)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "path": "POST /api/v1/events/views",
+        "requests": len(ordered),
+        "errors": errors,
+        "events_accepted": accepted,
+        "events_per_s": round(accepted / wall, 1),
+        "p50_ms": round(ordered[len(ordered) // 2], 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
+        "clients": concurrency,
+        "batch": size,
+    }
+
+
+def run(*, requests: int, concurrency: int, workers: int, ingest_batches_n: int = 60) -> dict:
+    tokens = bench_tokens()
     port = free_port()
     server = start_gunicorn(port, workers)
     try:
@@ -124,6 +217,18 @@ def run(*, requests: int, concurrency: int, workers: int) -> dict:
                 concurrency=concurrency,
             )
             print(name, results[f"suggest:{name}"], flush=True)
+        subjects = analytics_subjects()
+        if subjects is not None:
+            analyst = {"Authorization": f"Token {tokens['analysts']}"}
+            for name, path in analytics_paths(subjects).items():
+                results[name] = measure(
+                    port, path, requests=requests, concurrency=concurrency, headers=analyst
+                )
+                print(name, results[name], flush=True)
+            results["ingest:batches_of_1000"] = measure_ingest(
+                port, tokens["ingest"], batches=ingest_batches_n, concurrency=2
+            )
+            print("ingest", results["ingest:batches_of_1000"], flush=True)
         return results
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -135,9 +240,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ingest-batches", type=int, default=60, help="batches of 1,000 events to post")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "http.json")
     args = parser.parse_args()
-    results = run(requests=args.requests, concurrency=args.concurrency, workers=args.workers)
+    results = run(
+        requests=args.requests,
+        concurrency=args.concurrency,
+        workers=args.workers,
+        ingest_batches_n=args.ingest_batches,
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
 

@@ -1,8 +1,8 @@
 """`make bench`: seed the benchmark database if needed, run the in-process suites (pytest-benchmark)
 and the HTTP latency run, and write benchmarks/results/{inprocess,http,report}.json and report.md.
 
-    BENCH_VIDEOS=1000000 make bench      # the scale of the issues (default)
-    BENCH_VIDEOS=20000 make bench        # CI scale
+    BENCH_VIDEOS=1000000 BENCH_EVENTS=10000000 make bench   # the scale of the issues (default)
+    BENCH_VIDEOS=20000 BENCH_EVENTS=200000 make bench       # CI scale
 
 The database is DATABASE_URL, or the embedded server of the project (.pgdata), held open while this runs.
 """
@@ -30,10 +30,15 @@ def main() -> None:
     from api.models import Video
 
     videos = int(os.environ.get("BENCH_VIDEOS", "1000000"))
+    events = int(os.environ.get("BENCH_EVENTS", "10000000"))
     call_command("migrate", verbosity=0)
     if Video.objects.count() != videos:
         print(f"Seeding {videos} videos for the benchmarks ...", flush=True)
         call_command("seed", videos=videos, reset=True)
+    stored = stored_events()
+    if stored < events:
+        print(f"Seeding {events - stored} view events for the benchmarks ...", flush=True)
+        call_command("seed", events=events - stored, events_only=True)
     env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL}
     RESULTS.mkdir(parents=True, exist_ok=True)
     pytest = [
@@ -57,7 +62,16 @@ def main() -> None:
         env=env,
         check=True,
     )
-    subprocess.run([sys.executable, "-m", "benchmarks.report", str(videos)], cwd=ROOT, env=env, check=True)
+    scale = f"{videos:,} videos and {stored_events():,} events"
+    subprocess.run([sys.executable, "-m", "benchmarks.report", scale], cwd=ROOT, env=env, check=True)
+
+
+def stored_events() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM analytics_view_event")
+        return cursor.fetchone()[0]
 
 
 if __name__ == "__main__":

@@ -52,3 +52,21 @@ def analytics_subjects() -> dict | None:
         )
         channel, videos = cursor.fetchone()
     return {"video": row[0], "channel": channel, "channel_videos": videos}
+
+
+def analytics_paths(subjects: dict) -> dict[str, str]:
+    """The analytics reads measured over HTTP (issue 4's targets)."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    year = f"start={today - timedelta(days=364)}&end={today}"
+    quarter = f"start={today - timedelta(days=89)}&end={today}"
+    month = f"start={today - timedelta(days=29)}&end={today}"
+    return {
+        "trending:now": "/api/v1/trending/videos?window=now",
+        "trending:24h": "/api/v1/trending/videos?window=24h",
+        "trending:7d": "/api/v1/trending/videos?window=7d",
+        "report:video_daily_1y": f"/api/v1/analytics/videos/{subjects['video']}?{year}",
+        "report:channel_daily_90d": f"/api/v1/analytics/channels/{subjects['channel']}?{quarter}",
+        "report:top_category_30d": f"/api/v1/analytics/top?dimension=category&{month}",
+    }

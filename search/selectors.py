@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet, SmallIntegerField, Value
+from django.db.models import QuerySet, SmallIntegerField, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from api import selectors as catalogue
@@ -214,7 +215,9 @@ def count_and_facets(
     if "tags" in facets:
         fields.append("tags")
     if rank:
-        fields.append("document")  # on the page the sample reads anyway: ranking fetches nothing again
+        # the row's address: ranking reads the candidates' documents by TID, without an index
+        matched = matched.annotate(tid=RawSQL("search_document.ctid", (), output_field=TextField()))
+        fields.append("tid")
     broad = estimated_matches(matched) > BROAD_MATCHES
     sample = by_popularity_tier(matched, *fields) if broad else matched.values(*fields)
     sample_sql, params = sample[: TOTAL_CAP + 1].query.sql_with_params()
@@ -244,7 +247,8 @@ def count_and_facets(
             after = "WHERE (score, video_id) < (%s, %s)"
             after_params = [score, last_id]
         ctes += f""",
-            c AS (SELECT video_id, document FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
+            top AS (SELECT tid FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
+            c AS (SELECT d.video_id, d.document FROM top JOIN search_document d ON d.ctid = top.tid::tid),
             scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)"""
         params += [tsquery, as_of]
         parts.append(

@@ -60,13 +60,13 @@ class VideoSearchView(GenericAPIView):
     def get(self, request):
         search_request = selectors.parse_request(request.query_params, page_size=page_size_from(request))
         found = selectors.video_search(request=search_request)
-        results = []
-        for video, score in found["results"]:
-            hit = VideoSerializer(video).data
+        # One serializer for the page: a ModelSerializer builds its fields per instance, ~1 ms a row.
+        videos = [video for video, _ in found["results"]]
+        results = VideoSerializer(videos, many=True).data
+        for hit, (video, score) in zip(results, found["results"], strict=True):
             hit["score"] = score
             if video.pk in found["highlights"]:
                 hit["highlight"] = found["highlights"][video.pk]
-            results.append(hit)
         return Response(
             {
                 "query": found["query"],
@@ -94,7 +94,10 @@ class ChannelSearchView(APIView):
             page_size=page_size_from(request),
             cursor=request.query_params.get("cursor") or None,
         )
-        results = [{**ChannelSerializer(channel).data, "score": score} for channel, score in found["results"]]
+        channels = ChannelSerializer([channel for channel, _ in found["results"]], many=True).data
+        results = [
+            {**data, "score": score} for data, (_, score) in zip(channels, found["results"], strict=True)
+        ]
         return Response(
             {
                 "query": found["query"],
