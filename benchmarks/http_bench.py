@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -127,27 +128,31 @@ def bench_tokens() -> dict[str, str]:
 
 
 def ingest_batches(batches: int, size: int) -> list[bytes]:
-    """Batches of new view events over the whole catalogue, in the last day, as request bodies."""
+    """Batches of new view events as a live feed sends them: videos drawn by popularity (as seed
+    --events draws them), each event from the last ten minutes; as request bodies."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT max(id) FROM api_video")
-        top = cursor.fetchone()[0]
+        cursor.execute("SELECT id, view_count FROM api_video ORDER BY id")
+        videos = cursor.fetchall()
+    ids = [video_id for video_id, _ in videos]
+    weights = list(accumulate((views + 1) ** 0.7 for _, views in videos))
     rng = random.Random(7)
     now = datetime.now(UTC)
     bodies = []
     for _ in range(batches):
+        picks = rng.choices(ids, cum_weights=weights, k=size)
         events = [
             {
                 "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "video_id": rng.randint(1, top),
-                "occurred_at": (now - timedelta(seconds=rng.random() * 86_400)).isoformat(),
+                "video_id": video_id,
+                "occurred_at": (now - timedelta(seconds=rng.random() * 600)).isoformat(),
                 "watch_seconds": round(rng.random() * 600, 1),
                 "country": rng.choice(("US", "KR", "GB", "JP", "DE")),
                 "device": rng.choice(("mobile", "desktop", "tv")),
                 "viewer_id": f"bench-viewer-{rng.randint(1, 100_000)}",
             }
-            for _ in range(size)
+            for video_id in picks
         ]
         bodies.append(json.dumps({"events": events}).encode())
     return bodies

@@ -148,3 +148,41 @@ def test_subjects_are_the_issue_scale(subjects):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM api_video WHERE channel_id = %s", [subjects["channel"]])
         assert cursor.fetchone()[0] == subjects["channel_videos"]
+
+
+@pytest.fixture(scope="module")
+def ingest_bodies(subjects):
+    import json
+
+    from benchmarks.http_bench import ingest_batches
+
+    return [json.loads(body)["events"] for body in ingest_batches(ROUNDS_INGEST + 1, 1_000)]
+
+
+ROUNDS_INGEST = 8
+
+
+def test_ingest_ours(benchmark, ingest_bodies):
+    """One batch of 1,000 events through validation, storage and every rollup (stored for good)."""
+    from analytics.services import events_ingest
+
+    batches = iter(ingest_bodies)
+    benchmark.group = "ingest:batch_of_1000"
+    benchmark.extra_info.update(kind="ours", events=1_000)
+    result = benchmark.pedantic(
+        lambda: events_ingest(raw_events=next(batches)), rounds=ROUNDS_INGEST, warmup_rounds=1
+    )
+    assert result.accepted == 1_000
+
+
+def test_ingest_naive(benchmark, ingest_bodies):
+    from analytics.services import events_validate
+
+    batches = iter(ingest_bodies)
+    benchmark.group = "ingest:batch_of_1000"
+    benchmark.extra_info.update(kind="naive_row_by_row", events=1_000)
+    benchmark.pedantic(
+        lambda: baselines.naive_ingest([e for _, e in events_validate(next(batches))[0]]),
+        rounds=3,
+        warmup_rounds=1,
+    )

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             "--events",
             type=int,
             default=0,
-            help="view events to add over the last 29 days, through the ingestion statement",
+            help="view events to add over the last 29 days (the bulk path of ingestion: same rollups)",
         )
         parser.add_argument(
             "--events-only", action="store_true", help="add --events to the existing catalogue"
