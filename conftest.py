@@ -85,3 +85,30 @@ def video(make_video) -> Video:
         region="KR",
         metadata={"definition": "hd", "captions": ["ko", "en"], "made_for_kids": False},
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_response_cache(settings):
+    """Tests see every write at once: no trending response cache unless a test turns it on."""
+    from django.core.cache import cache
+
+    settings.ANALYTICS_TRENDING_CACHE_SECONDS = 0
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _truncate_analytics_after_transactional_tests(request):
+    """A transactional test's flush empties the models' tables only: the raw-SQL analytics tables
+    (events, rollups) are emptied here, so no test sees another's events."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        from django.db import connection
+
+        from analytics.services import ROLLUPS_TABLES
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE analytics_view_event, analytics_trending_window, analytics_trending_snapshot, "
+                + ", ".join(ROLLUPS_TABLES)
+            )

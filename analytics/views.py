@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -84,19 +87,35 @@ class TrendingView(APIView):
         region = list_param(request, "region", code_field())
         language = list_param(request, "language", code_field())
         category = list_param(request, "category", forms.ChoiceField(choices=Category.choices))
-        rows = selectors.trending(
-            window=window,
-            limit=int_param(request, "limit", default=20, low=1, high=100),
-            region=[r.upper() for r in region] if region else None,
-            language=[lang.lower() for lang in language] if language else None,
-            category=category,
-        )
+        query = {
+            "window": window,
+            "limit": int_param(request, "limit", default=20, low=1, high=100),
+            "region": sorted(r.upper() for r in region) if region else None,
+            "language": sorted(lang.lower() for lang in language) if language else None,
+            "category": sorted(category) if category else None,
+        }
+        # The list is the same for everyone: answered from a per-process cache for a few seconds
+        # (API.md: accepted events show in trending within 60 seconds), and cacheable downstream.
+        ttl = settings.ANALYTICS_TRENDING_CACHE_SECONDS
+        key = "trending:" + json.dumps(query, sort_keys=True, separators=(",", ":"))
+        body = cache.get(key) if ttl else None
+        if body is None:
+            body = self.trending_body(query)
+            if ttl:
+                cache.set(key, body, ttl)
+        response = Response(body)
+        response["Cache-Control"] = f"public, max-age={ttl}" if ttl else "no-cache"
+        return response
+
+    @staticmethod
+    def trending_body(query: dict) -> dict:
+        rows = selectors.trending(**query)
         videos = VideoSerializer([row["video"] for row in rows], many=True).data
         results = [
             {**video, "rank": row["rank"], "score": row["score"], "views_in_window": row["views_in_window"]}
             for video, row in zip(videos, rows, strict=True)
         ]
-        return Response({"window": window, "generated_at": datetime.now(UTC), "results": results})
+        return {"window": query["window"], "generated_at": datetime.now(UTC), "results": results}
 
 
 REPORT_PARAMETERS = [

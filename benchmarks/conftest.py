@@ -11,7 +11,7 @@ def django_db_setup():
     """Use the configured database as it is (seeded by `make bench`), not a fresh test database."""
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _db_access(django_db_blocker):
     with django_db_blocker.unblock():
         yield

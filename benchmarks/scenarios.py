@@ -33,15 +33,12 @@ def query_dict(params: dict):
 
 
 def analytics_subjects() -> dict | None:
-    """What the analytics benchmarks read: the most viewed video of the last 30 days and the channel
+    """What the analytics benchmarks read: the video trending most (`now`) and the channel
     whose number of videos is nearest CHANNEL_VIDEOS; None when no events are stored."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT video_id FROM analytics_video_hourly WHERE hour > now() - interval '30 days' "
-            "GROUP BY video_id ORDER BY sum(views) DESC LIMIT 1"
-        )
+        cursor.execute("SELECT video_id FROM analytics_video_trending ORDER BY score_log DESC LIMIT 1")
         row = cursor.fetchone()
         if row is None:
             return None

@@ -143,3 +143,5 @@ LOGGING = {
 
 # Trending over 24h and 7d reads a snapshot recomputed when older than this (API.md: within 60 seconds).
 ANALYTICS_TRENDING_MAX_AGE = env_int("ANALYTICS_TRENDING_MAX_AGE", 30)
+# Seconds each process answers the same trending request from its cache (0: never).
+ANALYTICS_TRENDING_CACHE_SECONDS = env_int("ANALYTICS_TRENDING_CACHE_SECONDS", 5)

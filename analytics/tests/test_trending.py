@@ -133,3 +133,17 @@ def test_filtered_window_falls_back_to_the_rollups_past_the_snapshot(anon, scene
     assert [hit["id"] for hit in howto] == [videos["steady"].pk, videos["yesterday"].pk]
     every = anon.get("/api/v1/trending/videos", {"window": "7d"}).json()["results"]
     assert [hit["id"] for hit in every] == [videos[n].pk for n in ("week", "steady", "yesterday", "fresh")]
+
+
+def test_responses_are_cached_for_a_few_seconds(anon, scene, settings):
+    videos, _ = scene
+    settings.ANALYTICS_TRENDING_CACHE_SECONDS = 5
+    first = anon.get("/api/v1/trending/videos", {"window": "now", "limit": 3})
+    assert first["Cache-Control"] == "public, max-age=5"
+    ingest(videos["week"], [0.01] * 50)  # now the top of `now`
+    again = anon.get("/api/v1/trending/videos", {"window": "now", "limit": 3})
+    assert again.json() == first.json()  # the same answer, from the cache
+    other = anon.get("/api/v1/trending/videos", {"window": "now", "limit": 4})  # another request: computed
+    assert other.json()["results"][0]["id"] == videos["week"].pk
+    settings.ANALYTICS_TRENDING_CACHE_SECONDS = 0
+    assert anon.get("/api/v1/trending/videos", {"window": "now", "limit": 3})["Cache-Control"] == "no-cache"
