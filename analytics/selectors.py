@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -28,6 +28,7 @@ def trending_ordered_videos() -> tuple[QuerySet[Video], KeysetPagination]:
 WINDOWS = ("now", "24h", "7d")
 WINDOW_HOURS = {"24h": 24, "7d": 168}
 TRENDING_TOP = 5_000  # videos kept in each window's snapshot
+REFRESH_TIMEOUT_S = 60
 
 
 def trending(
@@ -80,11 +81,15 @@ def _window_top(window: str, where: str, params: dict) -> list[tuple]:
     when older than ANALYTICS_TRENDING_MAX_AGE seconds; from the hourly rollups themselves when a filter
     leaves fewer than `limit` rows of an incomplete snapshot."""
     params = {**params, "window": window, "hours": WINDOW_HOURS[window]}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The one request that recomputes a stale snapshot may take seconds under load (the others
+        # read the previous one meanwhile): it must not end at the request statement timeout.
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{REFRESH_TIMEOUT_S}s"])
         cursor.execute(
             "SELECT analytics_trending_refresh(%s, %s, %s, make_interval(secs => %s))",
             [window, WINDOW_HOURS[window], TRENDING_TOP, settings.ANALYTICS_TRENDING_MAX_AGE],
         )
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT w.video_id, w.views::float8, w.views
