@@ -23,13 +23,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--demo-videos", type=int, default=5000, help="videos to seed on first start")
+        parser.add_argument(
+            "--demo-events", type=int, default=50_000, help="view events to seed on first start"
+        )
         parser.add_argument("--no-seed", action="store_true")
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Migrations applied.")
         if not options["no_seed"] and not Video.objects.exists():
-            call_command("seed", videos=options["demo_videos"])
+            call_command("seed", videos=options["demo_videos"], events=options["demo_events"])
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL}
         env.setdefault("HOST", "127.0.0.1")
         self.stdout.write(f"Serving on http://{env['HOST']}:{settings.PORT}/api/v1/videos/ (Ctrl-C stops)")
