@@ -203,37 +203,6 @@ INGEST_SQL = (
 )
 
 
-# The bulk path (seed --events): each chunk's new events are stored and kept in `staged_events`; then
-# events_fold_staged folds all of them into the rollups and counters at once, through ROLLUPS_SQL and
-# COUNTS_SQL, so the rollups are those that ingesting the same events batch by batch gives.
-BULK_STAGING_SQL = """
-CREATE TEMP TABLE seed_events (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
-                               country char(2), device varchar(7), viewer_id text) ON COMMIT DROP;
-CREATE TEMP TABLE staged_events (LIKE seed_events) ON COMMIT DROP;
-"""
-
-
-def events_stage_sql(table: str) -> str:
-    return (
-        "WITH"
-        + INSERT_SQL.format(source=table)
-        + "\nINSERT INTO staged_events SELECT event_id, video_id, occurred_at, watch_seconds, country, device, "
-        "viewer_id FROM ins"
-    )
-
-
-def events_fold_staged(cursor) -> int:
-    cursor.execute("SET LOCAL work_mem = '256MB'")
-    cursor.execute("ANALYZE staged_events")
-    cursor.execute(
-        "WITH" + ROLLUPS_SQL.format(events="staged_events") + TRENDING_SQL + COUNTS_SQL + "\nSELECT count(*) FROM e",
-        {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
-    )
-    folded = cursor.fetchone()[0]
-    cursor.execute("TRUNCATE staged_events")
-    return folded
-
-
 ROLLUPS_TABLES = (
     "analytics_video_hourly",
     "analytics_video_daily_dim",

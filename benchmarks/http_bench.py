@@ -63,6 +63,21 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not become ready")
 
 
+def run_clients(arguments: list[tuple], client) -> float:
+    """Run `client(*args)` in one thread per entry of `arguments`; the wall time in seconds."""
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=args) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 2)
+
+
 def measure(port: int, path: str, *, requests: int, concurrency: int, headers: dict | None = None) -> dict:
     latencies: list[float] = []
     errors = 0
@@ -86,17 +101,11 @@ def measure(port: int, path: str, *, requests: int, concurrency: int, headers: d
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         warm.request("GET", path, headers=headers or {})
         warm.getresponse().read()
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    wall = run_clients([()] * concurrency, client)
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 2)
+        return percentile(ordered, p)
 
     return {
         "path": path,
@@ -182,13 +191,7 @@ def measure_ingest(port: int, token: str, *, batches: int, concurrency: int, siz
                 else:
                     errors += 1
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(bodies[i::concurrency],)) for i in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    wall = run_clients([(bodies[i::concurrency],) for i in range(concurrency)], client)
     ordered = sorted(latencies)
     return {
         "path": "POST /api/v1/events/views",
@@ -196,8 +199,8 @@ def measure_ingest(port: int, token: str, *, batches: int, concurrency: int, siz
         "errors": errors,
         "events_accepted": accepted,
         "events_per_s": round(accepted / wall, 1),
-        "p50_ms": round(ordered[len(ordered) // 2], 2),
-        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
+        "p50_ms": percentile(ordered, 0.50),
+        "p95_ms": percentile(ordered, 0.95),
         "clients": concurrency,
         "batch": size,
     }

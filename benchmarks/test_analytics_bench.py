@@ -49,69 +49,48 @@ def test_trending_naive(benchmark, window, subjects):
     benchmark.pedantic(baselines.naive_trending, args=(window,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
 
 
-def video_year():
+# group: (the videos' SQL, the subject whose id it takes, days of the daily report)
+REPORTS = {
+    "report:video_daily_1y": ("SELECT %s::bigint AS id", "video", 365),
+    "report:channel_daily_90d": ("SELECT id FROM api_video WHERE channel_id = %s", "channel", 90),
+}
+
+
+def last_days(days: int):
     return reports.report_request(
-        query_dict({"start": (today() - timedelta(days=364)).isoformat(), "end": today().isoformat()}),
+        query_dict({"start": (today() - timedelta(days=days - 1)).isoformat(), "end": today().isoformat()}),
         today=today(),
     )
 
 
-def test_video_year_ours(benchmark, subjects):
-    benchmark.group = "report:video_daily_1y"
-    benchmark.extra_info.update(kind="ours", video=subjects["video"])
+@pytest.mark.parametrize("group", list(REPORTS))
+def test_report_ours(benchmark, subjects, group):
+    ids_sql, subject, days = REPORTS[group]
+    benchmark.group = group
+    benchmark.extra_info.update(
+        kind="ours", subject=subjects[subject], channel_videos=subjects["channel_videos"]
+    )
     report = benchmark.pedantic(
         reports.video_report,
         kwargs={
-            "video_ids_sql": "SELECT %s::bigint AS id",
-            "video_ids_params": [subjects["video"]],
-            "request": video_year(),
+            "video_ids_sql": ids_sql,
+            "video_ids_params": [subjects[subject]],
+            "request": last_days(days),
         },
         rounds=ROUNDS_OURS,
         warmup_rounds=2,
     )
-    assert len(report["rows"]) == 365 and report["totals"]["views"] > 0
+    assert len(report["rows"]) == days and report["totals"]["views"] > 0
 
 
-def test_video_year_naive(benchmark, subjects):
-    benchmark.group = "report:video_daily_1y"
-    benchmark.extra_info.update(kind="naive_group_by_raw", video=subjects["video"])
+@pytest.mark.parametrize("group", list(REPORTS))
+def test_report_naive(benchmark, subjects, group):
+    ids_sql, subject, days = REPORTS[group]
+    benchmark.group = group
+    benchmark.extra_info.update(kind="naive_group_by_raw", subject=subjects[subject])
     benchmark.pedantic(
         baselines.naive_daily_report,
-        args=("SELECT %s::bigint", [subjects["video"]], 365),
-        rounds=ROUNDS_NAIVE,
-        warmup_rounds=1,
-    )
-
-
-def channel_90_days():
-    return reports.report_request(
-        query_dict({"start": (today() - timedelta(days=89)).isoformat(), "end": today().isoformat()}),
-        today=today(),
-    )
-
-
-def test_channel_90_days_ours(benchmark, subjects):
-    benchmark.group = "report:channel_daily_90d"
-    benchmark.extra_info.update(kind="ours", channel=subjects["channel"], videos=subjects["channel_videos"])
-    report = benchmark.pedantic(
-        reports.video_report,
-        kwargs={
-            "video_ids_sql": "SELECT id FROM api_video WHERE channel_id = %s",
-            "video_ids_params": [subjects["channel"]],
-            "request": channel_90_days(),
-        },
-        rounds=ROUNDS_OURS,
-        warmup_rounds=2,
-    )
-    assert len(report["rows"]) == 90 and report["totals"]["views"] > 0
-
-
-def test_channel_90_days_naive(benchmark, subjects):
-    benchmark.group = "report:channel_daily_90d"
-    benchmark.extra_info.update(kind="naive_group_by_raw", channel=subjects["channel"])
-    benchmark.pedantic(
-        baselines.naive_daily_report,
-        args=("SELECT id FROM api_video WHERE channel_id = %s", [subjects["channel"]], 90),
+        args=(ids_sql, [subjects[subject]], days),
         rounds=ROUNDS_NAIVE,
         warmup_rounds=1,
     )

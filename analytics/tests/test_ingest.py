@@ -219,7 +219,9 @@ def test_rebuild_equals_incremental(ingester, make_video):
     assert snapshot() == incremental
 
 
-@pytest.mark.django_db(transaction=True)  # committed rows: the seed's two workers have connections of their own
+@pytest.mark.django_db(
+    transaction=True
+)  # committed rows: the seed's two workers have connections of their own
 def test_seeded_events_leave_the_rollups_of_a_rebuild():
     from django.core.management import call_command
 
@@ -230,7 +232,10 @@ def test_seeded_events_leave_the_rollups_of_a_rebuild():
     assert scalar("SELECT sum(views) FROM analytics_video_hourly") == 5_000
     assert scalar("SELECT sum(view_count) FROM api_video") == views_before + 5_000
     assert scalar("SELECT count(*) FROM analytics_video_trending") > 50
-    assert scalar("SELECT count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) FROM analytics_view_event") >= 28
+    assert (
+        scalar("SELECT count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) FROM analytics_view_event")
+        >= 28
+    )
     checks = {
         "hourly": "SELECT md5(string_agg(video_id || hour::text || views || round(watch_seconds::numeric, 3), ','"
         " ORDER BY video_id, hour)) FROM analytics_video_hourly",
