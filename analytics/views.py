@@ -31,6 +31,7 @@ from api.views import ERRORS, choice_param
 
 
 class ViewEventsView(APIView):
+    throttle_scope = "ingest"
     permission_classes = [CanIngest]
 
     @extend_schema(request=IngestRequestSerializer, responses={202: IngestResponseSerializer, **ERRORS})

@@ -82,6 +82,7 @@ def id_param(request, name: str) -> int | None:
 
 
 class RegisterView(APIView):
+    throttle_scope = "auth"
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -107,6 +108,7 @@ class RegisterView(APIView):
 
 
 class TokenView(APIView):
+    throttle_scope = "auth"
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(

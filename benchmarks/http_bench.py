@@ -42,6 +42,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(workers),
         "LOG_LEVEL": "warning",
+        "THROTTLING": "off",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
     }
     process = subprocess.Popen(

@@ -19,15 +19,28 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def env_rate(name: str, default: str) -> str | None:
+    """A throttle rate such as `120/min`; `off` (or empty) disables that throttle."""
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in {"", "off", "none", "0"} else value
+
+
+def is_real_secret_key(key: str) -> bool:
+    """Django's own bar (security.W009): at least 50 characters, 5 distinct, not a generated
+    `django-insecure-` placeholder."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-")
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
+if not is_real_secret_key(SECRET_KEY):
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random string "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set DJANGO_DEBUG=1 for development."
+            "DJANGO_SECRET_KEY is not set or too weak (at least 50 characters, 5 distinct). Set it to a long "
+            "random string (python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set "
+            "DJANGO_DEBUG=1 for development."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-DJANGO_DEBUG"  # noqa: S105
+    SECRET_KEY = SECRET_KEY or "insecure-development-key-only-used-with-DJANGO_DEBUG"
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
@@ -52,10 +65,29 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.BodySizeLimitMiddleware",
     "api.errors.ErrorEnvelopeMiddleware",
 ]
+
+# Security headers of Django's deployment checklist (`manage.py check --deploy`). HTTPS is terminated in
+# front of the service; turn on the redirect and HSTS there (see .env.example). /healthz and /readyz stay
+# reachable over plain HTTP for container health checks.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -102,6 +134,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Throttle counters live in each process's memory: with N gunicorn workers a client gets at most N times
+# a rate, and a restart forgets them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vidsearch"}}
+
 # Requests: 1 MiB bodies at most (the ingestion limit of API.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
@@ -113,6 +149,20 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Per-scope rates, one bucket per user or (anonymous) per client address; see api.throttling.
+    # THROTTLING=off turns all of it off (the benchmarks measure capacity, not the limits).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ScopedUserOrAnonThrottle"] if env_bool("THROTTLING", True) else [],
+    "DEFAULT_THROTTLE_RATES": {
+        "search_anon": env_rate("THROTTLE_SEARCH_ANON", "120/min"),
+        "search_user": env_rate("THROTTLE_SEARCH_USER", "600/min"),
+        "suggest_anon": env_rate("THROTTLE_SUGGEST_ANON", "600/min"),
+        "suggest_user": env_rate("THROTTLE_SUGGEST_USER", "1200/min"),
+        "ingest_user": env_rate("THROTTLE_INGEST_USER", "1200/min"),
+        "auth_anon": env_rate("THROTTLE_AUTH_ANON", "30/min"),
+        "auth_user": env_rate("THROTTLE_AUTH_USER", "60/min"),
+    },
+    # Proxies in front that append to X-Forwarded-For; 0 trusts only the socket's address.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

@@ -33,6 +33,7 @@ Q_PARAMETER = OpenApiParameter(
 
 
 class VideoSearchView(GenericAPIView):
+    throttle_scope = "search"
     permission_classes = [permissions.AllowAny]
     filterset_class = VideoFilterSet
     filter_backends = [VideoFilterBackend]
@@ -82,6 +83,7 @@ class VideoSearchView(GenericAPIView):
 
 
 class ChannelSearchView(APIView):
+    throttle_scope = "search"
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -111,6 +113,7 @@ class ChannelSearchView(APIView):
 
 
 class SuggestView(APIView):
+    throttle_scope = "suggest"
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
