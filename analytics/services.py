@@ -124,7 +124,9 @@ ins AS (
 # events of a batch) and the rebuild (every stored event), so that both give the same rollups.
 ROLLUPS_SQL = """
 e AS (
-    SELECT x.video_id, x.occurred_at, x.watch_seconds, x.country, x.device, x.viewer_id,
+    -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
+    -- (and far worse) than ingestion's short ones
+    SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
            v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM {events} x JOIN api_video v ON v.id = x.video_id
 ),

@@ -29,6 +29,10 @@ from api.models import Category, Channel, Video
 from api.serializers import VideoSerializer
 from api.views import ERRORS, choice_param
 
+LIMIT_100 = OpenApiParameter(
+    "limit", {"type": "integer", "minimum": 1, "maximum": 100}, description="1-100, default 20."
+)
+
 
 class ViewEventsView(APIView):
     throttle_scope = "ingest"
@@ -79,7 +83,7 @@ class TrendingView(APIView):
             OpenApiParameter("region", OpenApiTypes.STR),
             OpenApiParameter("category", OpenApiTypes.STR),
             OpenApiParameter("language", OpenApiTypes.STR),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1-100, default 20."),
+            LIMIT_100,
         ],
         responses={200: TrendingResponseSerializer, **ERRORS},
     )
@@ -193,7 +197,7 @@ class TopReportView(APIView):
             OpenApiParameter("end", OpenApiTypes.DATE),
             OpenApiParameter("metric", OpenApiTypes.STR, enum=list(reports.TOP_METRICS)),
             OpenApiParameter("dimension", OpenApiTypes.STR, enum=list(reports.TOP_DIMENSIONS)),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1-100, default 20."),
+            LIMIT_100,
             OpenApiParameter("category", OpenApiTypes.STR),
             OpenApiParameter("country", OpenApiTypes.STR),
             OpenApiParameter("language", OpenApiTypes.STR),

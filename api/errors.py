@@ -116,8 +116,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return Response(body, status=exc.status_code, headers=headers)
 
 
-def json_error(*, status_code: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse(envelope(status_code=status_code, code=code, message=message), status=status_code)
+def json_error(*, status_code: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse(
+        envelope(status_code=status_code, code=code, message=message, details=details), status=status_code
+    )
 
 
 def handler400(request, exception=None):

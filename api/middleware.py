@@ -23,3 +23,23 @@ class BodySizeLimitMiddleware:
                 status_code=413, code="payload_too_large", message=f"The request body is over {limit} bytes."
             )
         return self.get_response(request)
+
+
+class QueryStringGuardMiddleware:
+    """Refuses NUL characters anywhere in the query string (PostgreSQL text and jsonb cannot hold them) with
+    one clear 400, rather than letting each filter meet them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                name = key.replace("\x00", "\\0")[:64]
+                return json_error(
+                    status_code=400,
+                    code="invalid_parameter",
+                    message=f"{name}: NUL characters are not allowed.",
+                    details={name: ["NUL characters are not allowed."]},
+                )
+        return self.get_response(request)

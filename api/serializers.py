@@ -6,11 +6,29 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.models import HANDLE_PATTERN, Category, Channel, Comment, Reaction, Video
 
 METADATA_MAX_BYTES = 16 * 1024
+METADATA_MAX_DEPTH = 32
+
+
+def json_depth(value, limit: int = METADATA_MAX_DEPTH + 1) -> int:
+    """How deep `value` nests, counted without recursion and only up to `limit`."""
+    depth, level = 0, [value]
+    while level and depth < limit:
+        depth += 1
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+    return depth
 
 
 class StrictCharField(serializers.CharField):
@@ -24,9 +42,13 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+CODE_VALIDATOR = RegexValidator(r"^[A-Za-z]{2}$", "Expected a two-letter code.")
+
+
 class CodeField(StrictCharField):
     def __init__(self, *, upper: bool, **kwargs):
         self.upper = upper
+        kwargs.setdefault("validators", [CODE_VALIDATOR])  # also the schema's `pattern`
         super().__init__(min_length=2, max_length=2, allow_blank=True, **kwargs)
 
     def to_internal_value(self, data):
@@ -99,10 +121,13 @@ class ChannelUpdateSerializer(ChannelSerializer):
         read_only_fields = [*ChannelSerializer.Meta.read_only_fields, "handle"]
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True, "description": "At most 16 KiB as JSON."})
 class MetadataField(serializers.JSONField):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError("Expected a JSON object.")
+        if json_depth(data) > METADATA_MAX_DEPTH:
+            raise serializers.ValidationError(f"Metadata is nested more than {METADATA_MAX_DEPTH} levels deep.")
         if len(json.dumps(data, ensure_ascii=False).encode()) > METADATA_MAX_BYTES:
             raise serializers.ValidationError(
                 f"Ensure metadata is at most {METADATA_MAX_BYTES} bytes as JSON."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import authenticate
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -35,9 +37,25 @@ from api.serializers import (
     VideoSerializer,
 )
 
+
+@functools.cache
+def page_schema(serializer_class) -> serializers.Serializer:
+    """The schema of a cursor page of `serializer_class` (see api.pagination.paginated_response)."""
+    return inline_serializer(
+        f"{serializer_class.__name__.removesuffix('Serializer')}Page",
+        {
+            "results": serializer_class(many=True),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+        },
+    )
+
+
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 409, 413, 415, 429, 503)}
 PAGE_PARAMETERS = [
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="1-50, default 20."),
+    OpenApiParameter(
+        "page_size", {"type": "integer", "minimum": 1, "maximum": 50}, description="1-50, default 20."
+    ),
     OpenApiParameter("cursor", OpenApiTypes.STR, description="The opaque token from `next`."),
 ]
 META_PARAMETER = OpenApiParameter(
@@ -135,7 +153,11 @@ class MeView(APIView):
 
 
 class ChannelListView(APIView):
-    @extend_schema(parameters=PAGE_PARAMETERS, responses={200: ChannelSerializer(many=True), **ERRORS})
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        operation_id="channels_list",
+        responses={200: page_schema(ChannelSerializer), **ERRORS},
+    )
     def get(self, request):
         results, next_url = selectors.CHANNEL_PAGINATION.paginate(selectors.channel_list(), request)
         return page_of(ChannelSerializer, results=results, next_url=next_url, request=request)
@@ -189,7 +211,11 @@ class SubscriptionView(APIView):
 class MySubscriptionsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=PAGE_PARAMETERS, responses={200: ChannelSerializer(many=True), **ERRORS})
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        operation_id="subscriptions_list",
+        responses={200: page_schema(ChannelSerializer), **ERRORS},
+    )
     def get(self, request):
         queryset = selectors.subscriptions_of(user=request.user)
         results, next_url = selectors.CHANNEL_PAGINATION.paginate(queryset, request)
@@ -216,7 +242,9 @@ class VideoListView(generics.GenericAPIView):
             META_PARAMETER,
             *PAGE_PARAMETERS,
         ],
-        responses={200: VideoSerializer(many=True), **ERRORS},
+        operation_id="videos_list",
+        responses={200: page_schema(VideoSerializer), **ERRORS},
+        filters=True,  # a page object, not a bare list: the filters are still this view's parameters
     )
     def get(self, request):
         order = choice_param(request, "order", selectors.VIDEO_ORDERINGS, "date")
@@ -291,7 +319,8 @@ class CommentListView(APIView):
             OpenApiParameter("parent", OpenApiTypes.INT, description="List the replies to this comment."),
             *PAGE_PARAMETERS,
         ],
-        responses={200: CommentSerializer(many=True), **ERRORS},
+        operation_id="comments_list",
+        responses={200: page_schema(CommentSerializer), **ERRORS},
     )
     def get(self, request, pk: int):
         get_object_or_404(Video.objects.only("id"), pk=pk)

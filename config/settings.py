@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.BodySizeLimitMiddleware",
+    "api.middleware.QueryStringGuardMiddleware",
     "api.errors.ErrorEnvelopeMiddleware",
 ]
 

@@ -119,7 +119,9 @@ class SuggestView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The prefix typed so far."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1-20, default 10."),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 20}, description="1-20, default 10."
+            ),
         ],
         responses={200: SuggestResponseSerializer, **ERRORS},
     )

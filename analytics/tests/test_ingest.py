@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
+from analytics.tests.checks import ROLLUP_FINGERPRINTS
 from api.models import Video
 from api.tests.helpers import assert_error
 
@@ -236,17 +237,7 @@ def test_seeded_events_leave_the_rollups_of_a_rebuild():
         scalar("SELECT count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date) FROM analytics_view_event")
         >= 28
     )
-    checks = {
-        "hourly": "SELECT md5(string_agg(video_id || hour::text || views || round(watch_seconds::numeric, 3), ','"
-        " ORDER BY video_id, hour)) FROM analytics_video_hourly",
-        "dims": "SELECT md5(string_agg(video_id || day::text || dimension || value || views, ','"
-        " ORDER BY video_id, day, dimension, value)) FROM analytics_video_daily_dim",
-        "channels": "SELECT md5(string_agg(channel_id || day::text || views, ',' ORDER BY channel_id, day))"
-        " FROM analytics_channel_daily",
-        "viewers": "SELECT count(*) FROM analytics_video_daily_viewer",
-        "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
-        " FROM analytics_video_trending",
-    }
+    checks = ROLLUP_FINGERPRINTS
     seeded = {name: scalar(sql) for name, sql in checks.items()}
     call_command("rollups_rebuild")
     assert {name: scalar(sql) for name, sql in checks.items()} == seeded

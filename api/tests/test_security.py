@@ -99,7 +99,9 @@ def test_https_redirect_and_hsts_with_health_checks_exempt(anon):
 def test_tokens_and_passwords_never_reach_the_logs(anon, caplog):
     password = "Sup3r-Secret-Passw0rd!"
     caplog.set_level(logging.DEBUG)
-    registered = anon.post("/api/v1/auth/register", {"username": "alice", "password": password}, format="json")
+    registered = anon.post(
+        "/api/v1/auth/register", {"username": "alice", "password": password}, format="json"
+    )
     assert registered.status_code == 201
     token = registered.json()["token"]
     anon.post("/api/v1/auth/token", {"username": "alice", "password": "wrong-" + password}, format="json")

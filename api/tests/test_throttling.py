@@ -57,7 +57,9 @@ def test_ingestion_is_throttled_per_user(make_user, client_for):
     ingester = client_for(make_user(groups=("ingest",)))
     other = client_for(make_user(groups=("ingest",)))
     with override_settings(REST_FRAMEWORK=rates(ingest_user="2/min")):
-        codes = [ingester.post("/api/v1/events/views", {"events": []}, format="json").status_code for _ in range(3)]
+        codes = [
+            ingester.post("/api/v1/events/views", {"events": []}, format="json").status_code for _ in range(3)
+        ]
         assert codes[2] == 429 and codes[:2] != [429, 429]
         assert other.post("/api/v1/events/views", {"events": []}, format="json").status_code != 429
 
