@@ -187,3 +187,15 @@ def test_rebuild_equals_incremental(make_video):
 def test_popularity_tier_follows_view_count(video):
     Video.objects.filter(pk=video.pk).update(view_count=1_000_000)
     assert SearchDocument.objects.get(pk=video.pk).pop_tier == 12
+
+
+@pytest.mark.django_db
+def test_suggestions_rebuild_with_a_channel_without_videos(owner, video):
+    from search.services import suggestions_rebuild
+
+    services.channel_create(owner=owner, handle="emptychan", name="Empty Kitchen")
+    suggestions_rebuild()  # a channel with no videos has no view sum; it used to fail here
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT weight FROM search_suggestion WHERE text = 'Empty Kitchen' LIMIT 1")
+        assert cursor.fetchone()[0] > 0
