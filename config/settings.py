@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "api",
     "search",
     "analytics",
+    "explorer",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,7 +135,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only for `collectstatic` (optional: WhiteNoise finds the files in the apps).
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
+# WhiteNoise serves the explorer's files (and Swagger UI's) from the apps themselves, also with DEBUG off
+# and without collectstatic; the browser may cache them for an hour.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
 
 # Throttle counters live in each process's memory: with N gunicorn workers a client gets at most N times
 # a rate, and a restart forgets them.

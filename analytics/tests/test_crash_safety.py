@@ -45,13 +45,15 @@ class Cluster:
         self.socket_dir = self.server.get_postmaster_info().socket_dir
 
     def _pg_ctl(self, *args: str) -> None:
-        subprocess.run(
+        result = subprocess.run(
             [self.pg_ctl, "-D", str(self.pgdata), *args],
             user=self.server.system_user,
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
             timeout=60,
         )
+        assert result.returncode == 0, f"pg_ctl {' '.join(args)}: {result.stdout}{result.stderr}"
 
     def crash_and_restart(self, down_seconds: float) -> None:
         self._pg_ctl("-m", "immediate", "stop")

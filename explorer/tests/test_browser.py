@@ -1,0 +1,229 @@
+"""The explorer in headless Chromium (Debian's package, driven by Playwright) against gunicorn: type a
+query, see suggestions, pick one with the keyboard, see highlighted results, apply a facet and see the
+results and counts change, follow "more", reload the shared address, see the did-you-mean line, open
+trending, sign in and see a chart with one point per day; Korean texts, phone width, and no request
+leaving the app. Screenshots of the three views go to test-results/explorer/.
+
+Without a Chromium the test is skipped, unless REQUIRE_BROWSER=1 (as .ci/run sets, which installs it)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from analytics.services import events_ingest
+from api import services
+from api.tests.live import ROOT, Gunicorn, database_url_of
+from search.services import suggestions_rebuild
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = ROOT / "test-results" / "explorer"
+
+if not CHROMIUM:
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise RuntimeError("REQUIRE_BROWSER=1 but no Chromium: apt-get install chromium")
+    pytest.skip("no Chromium here (apt-get install chromium)", allow_module_level=True)
+
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+expect = pytest.importorskip("playwright.sync_api").expect
+
+TITLES = [
+    ("Kimchi stew for beginners", "food", "howto", "en"),
+    ("Kimchi fried rice in ten minutes", "food", "howto", "en"),
+    ("Spicy kimchi pancake", "food", "howto", "en"),
+    ("Kimchi jjigae street food tour", "travel", "travel", "en"),
+    ("Making kimchi with grandma", "food", "people", "en"),
+    ("Kimchi noodles late night", "food", "howto", "en"),
+    ("Vegan kimchi recipe", "food", "howto", "en"),
+    ("Kimchi fermentation science", "science", "science", "en"),
+    ("Kimchi song for kids", "music", "music", "en"),
+    ("Kimchi drum cover", "music", "music", "en"),
+    ("Kimchi fest live concert", "music", "music", "en"),
+    ("김치찌개 끓이는 법", "요리", "howto", "ko"),
+    ("김치볶음밥 레시피", "요리", "howto", "ko"),
+    ("Piano cover of a pop song", "piano", "music", "en"),
+]
+
+
+@pytest.fixture
+def explorer_server(django_db_setup, django_db_blocker, tmp_path, make_user):
+    owner = make_user("viewer", groups=("analysts",))
+    channel = services.channel_create(owner=owner, handle="kimchikitchen", name="Kimchi Kitchen", country="kr")
+    videos = [
+        services.video_create(
+            channel=channel,
+            title=title,
+            description=f"All about {title.lower()}: ingredients, steps and tips.",
+            tags=[tag, "kimchi" if "imchi" in title else "music"],
+            category=category,
+            language=language,
+            region="KR",
+            duration_s=120 + 400 * index,
+        )
+        for index, (title, tag, category, language) in enumerate(TITLES)
+    ]
+    now = datetime.now(UTC)
+    events = [
+        {
+            "event_id": str(uuid.uuid4()),
+            "video_id": videos[i % len(videos)].pk,
+            "occurred_at": (now - timedelta(days=i % 20, minutes=i)).isoformat(),
+            "watch_seconds": 30 + i % 90,
+            "country": ("KR", "US", "JP")[i % 3],
+            "device": ("mobile", "desktop", "tv")[i % 3],
+            "viewer_id": f"v{i % 40}",
+        }
+        for i in range(600)
+    ]
+    events_ingest(raw_events=events)
+    suggestions_rebuild()
+    Group.objects.get_or_create(name="analysts")
+    token = Token.objects.create(user=owner).key
+    with Gunicorn(
+        database_url=database_url_of(connection.settings_dict), log=tmp_path / "gunicorn.log", THROTTLING="off"
+    ) as server:
+        yield {"base": f"http://127.0.0.1:{server.port}", "token": token, "channel": channel.pk}
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_explorer_in_a_real_browser(explorer_server, browser):
+    base = explorer_server["base"]
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(base) else foreign.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # Search: suggestions while typing, picked with the keyboard
+    page.goto(f"{base}/")
+    expect(page.locator("nav a.active")).to_have_text("Search")
+    page.locator("#q").press_sequentially("kimc", delay=60)
+    options = page.locator("#suggestions li")
+    expect(options.first).to_be_visible()
+    assert any("imchi" in text.lower() for text in options.all_text_contents())
+    page.keyboard.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    picked = options.first.text_content()
+    page.keyboard.press("Enter")
+    expect(page.locator("#q")).to_have_value(picked)
+    expect(page.locator("#suggestions")).to_be_hidden()
+    expect(page.locator("#results li").first).to_be_visible()
+
+    # A broad query: highlighted results, facets with counts, "more" through the cursor
+    page.locator("#q").fill("kimchi")
+    expect(page.locator("#suggestions li").first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#suggestions")).to_be_hidden()
+    expect(page.locator("#q")).to_have_value("kimchi")
+    page.locator("#search-form button[type=submit]").click()
+    expect(page.locator("#total")).to_have_text(re.compile(r"^1[0-9] results$"))
+    before_total = page.locator("#total").text_content()
+    expect(page.locator("#results li")).to_have_count(10)
+    assert page.locator("#results mark").count() >= 10
+    assert page.locator("#results mark").first.text_content().lower() == "kimchi"
+    expect(page).to_have_url(re.compile(r"q=kimchi"))
+    shot(page, "search")
+    page.locator("#more").click()
+    expect(page.locator("#results li")).to_have_count(int(before_total.split()[0]))
+    expect(page.locator("#more")).to_be_hidden()
+    titles = page.locator("#results h3").all_text_contents()
+    assert len(titles) == len(set(titles))  # no repeats across pages
+
+    music = page.locator('.facet[data-facet=category] .chip[data-value=music]')
+    music_count = int(music.locator(".count").text_content())
+    howto_count = page.locator('.facet[data-facet=category] .chip[data-value=howto] .count').text_content()
+    music.click()
+    expect(page.locator("#total")).to_have_text(f"{music_count} results")
+    expect(page.locator("#results li")).to_have_count(music_count)
+    expect(page.locator('.facet[data-facet=category] .chip[data-value=music]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.locator('.facet[data-facet=category] .chip[data-value=howto]').count() == 0 or (
+        page.locator('.facet[data-facet=category] .chip[data-value=howto] .count').text_content() != howto_count
+    )
+    assert "category=music" in page.url
+
+    # The address is the search: reloading it gives the same results
+    page.reload()
+    expect(page.locator("#q")).to_have_value("kimchi")
+    expect(page.locator("#total")).to_have_text(f"{music_count} results")
+
+    # Did you mean: a misspelling that finds nothing as typed
+    page.goto(f"{base}/?view=search&q=kimchee")
+    expect(page.locator("#corrected")).to_have_text(re.compile(r"Showing results for kimchi"))
+    expect(page.locator("#results li").first).to_be_visible()
+
+    # Trending, by window
+    page.locator("nav a[data-view=trending]").click()
+    expect(page.locator("#trending li").first).to_be_visible()
+    page.locator("#t-window button[data-window='7d']").click()
+    expect(page.locator("#t-window button[data-window='7d']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#trending li").first).to_be_visible()
+    assert "window=7d" in page.url
+    shot(page, "trending")
+
+    # Analytics: sign in with a token, a line chart with one point per day of the default 28 days
+    page.locator("nav a[data-view=analytics]").click()
+    page.locator("#token").fill(explorer_server["token"])
+    page.locator("#signin button[type=submit]").click()
+    expect(page.locator("#me")).to_have_text("viewer")
+    expect(page.locator("#r-id")).to_have_value(str(explorer_server["channel"]))
+    expect(page.locator("#chart-series")).to_have_attribute("data-points", "28")
+    expect(page.locator("#chart-country")).to_have_attribute("data-points", "3")
+    expect(page.locator("#chart-device")).to_have_attribute("data-points", "3")
+    views = page.evaluate("window.explorerCharts['chart-series'].data.datasets[0].data.reduce((a, b) => a + b, 0)")
+    assert views == 600
+    expect(page.locator("#top-table tbody tr").first).to_be_visible()
+    page.locator("#r-granularity").select_option("week")
+    page.locator("#report-form button[type=submit]").click()
+    expect(page.locator("#chart-series")).to_have_attribute("data-points", re.compile(r"^[45]$"))
+    shot(page, "analytics")
+
+    assert not foreign, foreign  # offline: every script, style and font comes from the app
+    assert not errors, errors
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_explorer_in_korean_and_at_phone_width(explorer_server, browser):
+    base = explorer_server["base"]
+    context = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{base}/?view=search&q=김치")
+    expect(page.locator("nav a[data-view=search]")).to_have_text("검색")
+    expect(page.locator("#total")).to_have_text(re.compile(r"^결과 \d+개$"))
+    expect(page.locator("#results mark").first).to_have_text(re.compile("김치"))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "search-phone-ko")
+    page.locator("#lang-switch").click()
+    expect(page.locator("nav a[data-view=search]")).to_have_text("Search")
+    page.reload()  # the choice is remembered
+    expect(page.locator("nav a[data-view=search]")).to_have_text("Search")
+    context.close()
