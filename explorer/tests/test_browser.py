@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -36,6 +37,7 @@ if not CHROMIUM:
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 expect = pytest.importorskip("playwright.sync_api").expect
 
+PASSWORD = "A-browser-test-pw-42"
 TITLES = [
     ("Kimchi stew for beginners", "food", "howto", "en"),
     ("Kimchi fried rice in ten minutes", "food", "howto", "en"),
@@ -57,6 +59,9 @@ TITLES = [
 @pytest.fixture
 def explorer_server(django_db_setup, django_db_blocker, tmp_path, make_user):
     owner = make_user("viewer", groups=("analysts",))
+    # hashed as production does: gunicorn runs with the default hashers, not the tests' fast one
+    owner.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    owner.save(update_fields=["password"])
     channel = services.channel_create(owner=owner, handle="kimchikitchen", name="Kimchi Kitchen", country="kr")
     videos = [
         services.video_create(
@@ -226,4 +231,28 @@ def test_explorer_in_korean_and_at_phone_width(explorer_server, browser):
     expect(page.locator("nav a[data-view=search]")).to_have_text("Search")
     page.reload()  # the choice is remembered
     expect(page.locator("nav a[data-view=search]")).to_have_text("Search")
+
+    # sort order, duration, language and date filters go to the API and into the address
+    page.goto(f"{base}/?view=search&q=kimchi")
+    expect(page.locator("#total")).to_have_text("14 results")
+    page.locator("#f-order").select_option("date")
+    expect(page).to_have_url(re.compile(r"order=date"))
+    page.locator("#f-duration").select_option("short")
+    expect(page.locator("#total")).to_have_text("1 results")
+    expect(page.locator("#results h3")).to_have_text("Kimchi stew for beginners")
+    page.locator("#f-duration").select_option("")
+    page.locator("#f-language").select_option("ko")
+    expect(page.locator("#total")).to_have_text("2 results")
+    page.locator("#f-after").fill((datetime.now(UTC) + timedelta(days=2)).date().isoformat())
+    page.locator("#f-after").dispatch_event("change")
+    expect(page.locator("#total")).to_have_text("Nothing found.")
+    assert "published_after=" in page.url and "language=ko" in page.url
+
+    # signing in with a username and password
+    page.locator("nav a[data-view=analytics]").click()
+    page.locator("#signin input[name=username]").fill("viewer")
+    page.locator("#signin input[name=password]").fill(PASSWORD)
+    page.locator("#signin button[type=submit]").click()
+    expect(page.locator("#me")).to_have_text("viewer")
+    expect(page.locator("#chart-series")).to_have_attribute("data-points", "28")
     context.close()
