@@ -159,3 +159,24 @@ def test_mixed_load_has_no_5xx_and_flat_worker_memory(tmp_path, capsys):
             f"\nload: {CLIENTS} clients, {SECONDS:.0f} s, {total} requests ({total / SECONDS:.0f}/s), "
             f"5xx {fives}; {rows}; worker RSS (2nd quarter -> last quarter) {memory}"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_oversized_body_is_refused_before_it_is_read(tmp_path):
+    """Over gunicorn: a request announcing 100 MB gets its 413 after a few bytes, not after 100 MB."""
+    import socket
+
+    with Gunicorn(database_url=database_url_of(connection.settings_dict), log=tmp_path / "gunicorn.log") as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            started = time.monotonic()
+            sock.sendall(
+                b"POST /api/v1/events/views HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                b"Authorization: Token x\r\nContent-Length: 100000000\r\n\r\n{\"events\": ["
+            )
+            received = b""
+            while chunk := sock.recv(4096):  # the server answers and closes the connection
+                received += chunk
+            answer = received.decode()
+            assert time.monotonic() - started < 5
+        assert answer.startswith("HTTP/1.1 413"), answer[:200]
+        assert '"payload_too_large"' in answer
