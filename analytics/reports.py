@@ -21,6 +21,7 @@ DIMENSIONS = ("country", "device")
 DEFAULT_METRICS = ("views", "watch_seconds")
 MAX_RANGE = timedelta(days=3 * 366)
 MAX_HOURLY_RANGE = timedelta(days=31)
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 LABELS = {"hour": 'YYYY-MM-DD"T"HH24:00:00"Z"', "day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM"}
 
 
@@ -41,9 +42,12 @@ def date_range(params, *, today: date) -> tuple[date, date]:
         if not raw:
             return default
         try:
-            return date.fromisoformat(raw[:10])
+            value = date.fromisoformat(raw[:10])
         except ValueError as exc:
             raise InvalidParameter({name: ["Expected a date (YYYY-MM-DD)."]}) from exc
+        if not EARLIEST <= value <= LATEST:  # bucket arithmetic must stay inside Python's years 1-9999
+            raise InvalidParameter({name: [f"Expected a date from {EARLIEST} to {LATEST}."]})
+        return value
 
     end = day("end", today)
     start = day("start", end - timedelta(days=27))

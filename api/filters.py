@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import UTC
 from typing import Any
 
 import django_filters as filters
@@ -65,6 +66,24 @@ class ListFilter(filters.Filter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
 
 
+class UTCDateTimeField(forms.DateTimeField):
+    """A time with any UTC offset Python accepts, sent to PostgreSQL in UTC (PostgreSQL refuses offsets past
+    ±15:59, Python takes up to ±23:59)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("Enter a time between years 1 and 9999.") from exc
+
+
+class UTCDateTimeFilter(filters.DateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 def code_field() -> forms.Field:
     return forms.RegexField(regex=CODE_PATTERN, error_messages={"invalid": "Expected a two-letter code."})
 
@@ -100,8 +119,8 @@ class VideoFilterSet(filters.FilterSet):
     duration_max = filters.NumberFilter(
         field_name="duration_s", lookup_expr="lte", min_value=0, max_value=86_400
     )
-    published_after = filters.DateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.DateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
 
     def filter_duration(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         low, high = DURATION_BUCKETS[value]

@@ -200,3 +200,21 @@ def test_bad_path_ids_are_404(anon):
         f"/api/v1/videos/{quote('1 OR 1=1')}/",
     ):
         assert_error(anon.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["6622-06-19T10:31:25+19:30", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-13-01"],
+)
+def test_times_with_offsets_postgresql_refuses(anon, owner_client, channel, video, value, make_user, client_for):
+    """Found by the fuzzer: offsets past ±15:59 and times that leave years 1-9999 in UTC."""
+    for path in ("/api/v1/videos/", "/api/v1/search/videos"):
+        sane(anon.get(path, {"published_after": value}))
+        sane(anon.get(path, {"published_before": value}))
+    body = {"channel": channel.pk, "title": "t", "category": "howto", "published_at": value}
+    response = owner_client.post("/api/v1/videos/", body, format="json")
+    assert response.status_code in {201, 400}, response.content
+    staff = client_for(make_user(is_staff=True))
+    sane(staff.get("/api/v1/analytics/top", {"start": value}))
+    sane(staff.get(f"/api/v1/analytics/videos/{video.pk}", {"end": value}))
+    sane(anon.get("/api/v1/trending/videos", {"window": value}))

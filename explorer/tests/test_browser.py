@@ -125,6 +125,10 @@ def test_explorer_in_a_real_browser(explorer_server, browser):
     page.on("request", lambda request: None if request.url.startswith(base) else foreign.append(request.url))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
+    )
 
     # Search: suggestions while typing, picked with the keyboard
     page.goto(f"{base}/")

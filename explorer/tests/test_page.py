@@ -29,6 +29,7 @@ def test_the_page_and_every_file_it_loads_come_from_the_app(anon):
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert body
     assert anon.post("/").status_code == 405
+    assert "script-src 'self'" in page["Content-Security-Policy"]
 
 
 def test_vendored_chart_js_is_the_pinned_release():
