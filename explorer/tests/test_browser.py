@@ -62,7 +62,9 @@ def explorer_server(django_db_setup, django_db_blocker, tmp_path, make_user):
     # hashed as production does: gunicorn runs with the default hashers, not the tests' fast one
     owner.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     owner.save(update_fields=["password"])
-    channel = services.channel_create(owner=owner, handle="kimchikitchen", name="Kimchi Kitchen", country="kr")
+    channel = services.channel_create(
+        owner=owner, handle="kimchikitchen", name="Kimchi Kitchen", country="kr"
+    )
     videos = [
         services.video_create(
             channel=channel,
@@ -94,7 +96,9 @@ def explorer_server(django_db_setup, django_db_blocker, tmp_path, make_user):
     Group.objects.get_or_create(name="analysts")
     token = Token.objects.create(user=owner).key
     with Gunicorn(
-        database_url=database_url_of(connection.settings_dict), log=tmp_path / "gunicorn.log", THROTTLING="off"
+        database_url=database_url_of(connection.settings_dict),
+        log=tmp_path / "gunicorn.log",
+        THROTTLING="off",
     ) as server:
         yield {"base": f"http://127.0.0.1:{server.port}", "token": token, "channel": channel.pk}
 
@@ -165,17 +169,18 @@ def test_explorer_in_a_real_browser(explorer_server, browser):
     titles = page.locator("#results h3").all_text_contents()
     assert len(titles) == len(set(titles))  # no repeats across pages
 
-    music = page.locator('.facet[data-facet=category] .chip[data-value=music]')
+    music = page.locator(".facet[data-facet=category] .chip[data-value=music]")
     music_count = int(music.locator(".count").text_content())
-    howto_count = page.locator('.facet[data-facet=category] .chip[data-value=howto] .count').text_content()
+    howto_count = page.locator(".facet[data-facet=category] .chip[data-value=howto] .count").text_content()
     music.click()
     expect(page.locator("#total")).to_have_text(f"{music_count} results")
     expect(page.locator("#results li")).to_have_count(music_count)
-    expect(page.locator('.facet[data-facet=category] .chip[data-value=music]')).to_have_attribute(
+    expect(page.locator(".facet[data-facet=category] .chip[data-value=music]")).to_have_attribute(
         "aria-pressed", "true"
     )
-    assert page.locator('.facet[data-facet=category] .chip[data-value=howto]').count() == 0 or (
-        page.locator('.facet[data-facet=category] .chip[data-value=howto] .count').text_content() != howto_count
+    assert page.locator(".facet[data-facet=category] .chip[data-value=howto]").count() == 0 or (
+        page.locator(".facet[data-facet=category] .chip[data-value=howto] .count").text_content()
+        != howto_count
     )
     assert "category=music" in page.url
 
@@ -196,6 +201,12 @@ def test_explorer_in_a_real_browser(explorer_server, browser):
     expect(page.locator("#t-window button[data-window='7d']")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#trending li").first).to_be_visible()
     assert "window=7d" in page.url
+    in_window = [
+        int(text.split()[1].replace(",", ""))
+        for text in page.locator("#trending .v-window").all_text_contents()
+    ]
+    # the fixture's events fall on days 0-19 back, evenly: days 0-6 are inside 7 days
+    assert sum(in_window) == 600 * 7 // 20 and in_window == sorted(in_window, reverse=True)
     shot(page, "trending")
 
     # Analytics: sign in with a token, a line chart with one point per day of the default 28 days
@@ -207,7 +218,9 @@ def test_explorer_in_a_real_browser(explorer_server, browser):
     expect(page.locator("#chart-series")).to_have_attribute("data-points", "28")
     expect(page.locator("#chart-country")).to_have_attribute("data-points", "3")
     expect(page.locator("#chart-device")).to_have_attribute("data-points", "3")
-    views = page.evaluate("window.explorerCharts['chart-series'].data.datasets[0].data.reduce((a, b) => a + b, 0)")
+    views = page.evaluate(
+        "window.explorerCharts['chart-series'].data.datasets[0].data.reduce((a, b) => a + b, 0)"
+    )
     assert views == 600
     expect(page.locator("#top-table tbody tr").first).to_be_visible()
     page.locator("#r-granularity").select_option("week")

@@ -277,7 +277,14 @@
     const list = $("#trending");
     try {
       const data = await api(`${API}/trending/videos?${query}`);
-      list.replaceChildren(...data.results.map((video) => videoItem(video, `${video.rank}. `)));
+      list.replaceChildren(...data.results.map((video) => {
+        const item = videoItem(video, `${video.rank}. `);
+        const inWindow = document.createElement("span");
+        inWindow.className = "v-window";
+        inWindow.textContent = ` · ${t("inwindow", { n: number(video.views_in_window) })}`;
+        $(".v-meta", item).append(inWindow);
+        return item;
+      }));
       if (!data.results.length) list.textContent = t("nothing");
     } catch (error) {
       list.textContent = t("error", { message: error.message });

@@ -21,6 +21,7 @@ window.EXPLORER_TEXTS = {
     "facet.language": "Language", "facet.duration": "Duration", "facet.region": "Region", "facet.tags": "Tags",
     "error": "Something went wrong: {message}", "signin.failed": "Sign-in failed: {message}",
     "top.forbidden": "The top table is for analysts.", "lang.other": "한국어",
+    "inwindow": "{n} views in this window",
   },
   ko: {
     "title": "동영상 탐색기", "nav.search": "검색", "nav.trending": "인기", "nav.analytics": "분석",
@@ -42,5 +43,6 @@ window.EXPLORER_TEXTS = {
     "facet.language": "언어", "facet.duration": "길이", "facet.region": "지역", "facet.tags": "태그",
     "error": "오류가 발생했습니다: {message}", "signin.failed": "로그인 실패: {message}",
     "top.forbidden": "상위 표는 분석가만 볼 수 있습니다.", "lang.other": "English",
+    "inwindow": "이 기간 조회수 {n}",
   },
 };
