@@ -3,7 +3,9 @@ PostgreSQL in a temporary folder, deleted when the run ends."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,7 +22,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 if not os.environ.get("DATABASE_URL"):
     from config.embedded import database_url, server_start
 
-    _server = server_start(
-        pgdata=Path(tempfile.mkdtemp(prefix="vidsearch-test-")) / "data", cleanup_mode="delete"
-    )
+    _folder = Path(tempfile.mkdtemp(prefix="vidsearch-test-"))
+    # registered before the server's own exit handler, so it runs after it has stopped and deleted data/
+    atexit.register(shutil.rmtree, _folder, ignore_errors=True)
+    _server = server_start(pgdata=_folder / "data", cleanup_mode="delete")
     os.environ["DATABASE_URL"] = database_url(server=_server)
