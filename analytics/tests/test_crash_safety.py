@@ -10,11 +10,11 @@ the chaos lasts (default 30)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,7 +26,8 @@ from pathlib import Path
 import psycopg
 
 from analytics.tests.checks import ROLLUP_FINGERPRINTS
-from api.tests.live import ROOT, Gunicorn, call
+from api.tests import live
+from api.tests.live import Gunicorn, call
 from config.embedded import database_url, server_start
 
 SECONDS = float(os.environ.get("CRASH_TEST_SECONDS", "30"))
@@ -66,15 +67,8 @@ class Cluster:
 
 
 def manage(url: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "crash-test-" + "k" * 50},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "crash-test-" + "k" * 50}
+    result = live.manage(*args, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -191,7 +185,7 @@ def test_no_acknowledged_write_is_lost_under_crashes(tmp_path, capsys):
         url = cluster.url
         manage(url, "migrate", "--no-input")
         manage(url, "seed", "--videos", "120", "--no-progress")
-        tokens = __import__("json").loads(
+        tokens = json.loads(
             manage(
                 url, "shell", "-c", MAKE_USERS.format(n=INTERACTION_CLIENTS * USERS_PER_CLIENT)
             ).splitlines()[-1]

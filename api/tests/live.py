@@ -32,6 +32,19 @@ def database_url_of(settings_dict: dict) -> str:
     return f"postgres://{auth}@{quote(host, safe='')}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
 
 
+def manage(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
+    """`python manage.py ARGS` from the project tree with `env` as its whole environment."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def call(
     port: int, method: str, path: str, body: Any = None, *, token: str | None = None, timeout: float = 15
 ) -> tuple[int, Any]:

@@ -4,22 +4,19 @@ starts with gunicorn.conf.py against the test database and answers."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from api.tests.live import ROOT, call, database_url_of, free_port
+
 pytestmark = pytest.mark.django_db
 
 
@@ -35,27 +32,8 @@ def dockerfile_copies(stage: str) -> list[str]:
     return paths
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url_of_tests() -> str:
-    settings = connection.settings_dict
-    host = settings["HOST"] or "localhost"
-    auth = quote(settings["USER"] or "postgres") + (
-        f":{quote(settings['PASSWORD'])}" if settings["PASSWORD"] else ""
-    )
-    return f"postgres://{auth}@{quote(host, safe='')}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 def get(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    conn.request("GET", path, headers={"Host": "localhost"})
-    status = conn.getresponse().status
-    conn.close()
-    return status
+    return call(port, "GET", path, timeout=5)[0]
 
 
 def test_dockerfile_install_steps_serve_with_gunicorn(tmp_path):
@@ -85,7 +63,7 @@ def test_dockerfile_install_steps_serve_with_gunicorn(tmp_path):
     env = {
         "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
         "PYTHONPATH": str(app),
-        "DATABASE_URL": database_url_of_tests(),
+        "DATABASE_URL": database_url_of(connection.settings_dict),
         "DJANGO_SECRET_KEY": "deploy-test-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
         "HOST": "127.0.0.1",

@@ -6,15 +6,12 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
+from api.tests import live
 from api.tests.helpers import assert_error
-
-ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -29,15 +26,7 @@ PRODUCTION = {
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "THROTTL"))}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return live.manage(*args, env={**base, **env}, timeout=120)
 
 
 def test_check_deploy_is_clean_in_production_settings():
