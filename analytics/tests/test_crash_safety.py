@@ -10,6 +10,7 @@ the chaos lasts (default 30)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -57,6 +58,14 @@ class Cluster:
             timeout=60,
         )
         assert result.returncode == 0, f"pg_ctl {' '.join(args)}: {result.stdout}{result.stderr}"
+
+    def stop(self) -> None:
+        """Stop the server and delete its files. The wheel's own cleanup knows only the first postmaster
+        and would leave a restarted one running."""
+        with contextlib.suppress(AssertionError):
+            self._pg_ctl("-m", "fast", "-w", "stop")
+        self.server.cleanup()
+        shutil.rmtree(self.pgdata.parent, ignore_errors=True)
 
     def crash_and_restart(self, down_seconds: float) -> None:
         self._pg_ctl("-m", "immediate", "stop")
@@ -278,5 +287,4 @@ def test_no_acknowledged_write_is_lost_under_crashes(tmp_path, capsys):
                 f"{len(run.reactions)} reaction states, {len(run.comments_alive) + len(run.comments_deleted)} comments"
             )
     finally:
-        cluster.server.cleanup()
-        shutil.rmtree(cluster.pgdata.parent, ignore_errors=True)
+        cluster.stop()
