@@ -92,7 +92,7 @@ STORE_SQL = (
     "WITH"
     + INSERT_SQL
     + ",\nkept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM ins),"
-    + ROLLUPS_SQL.format(events="ins")
+    + ROLLUPS_SQL.format(events="ins", videos="api_video")
     + "\nSELECT count(*) FROM ins"
 )
 # Trending scores and view counts of every stored event, one range of video ids at a time.

@@ -7,6 +7,7 @@ adds nothing, and a crash loses nothing that was acknowledged.
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from dataclasses import dataclass
@@ -67,6 +68,13 @@ class ViewEvent(pydantic.BaseModel):
             raise ValueError("Must not be older than 30 days.")
         return value
 
+    @pydantic.field_validator("viewer_id")
+    @classmethod
+    def printable(cls, value: str | None) -> str | None:
+        if value is not None and not value.isprintable():
+            raise ValueError("Must not contain control characters.")
+        return value
+
     @pydantic.field_validator("country")
     @classmethod
     def upper(cls, value: str | None) -> str | None:
@@ -102,13 +110,20 @@ def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, dict]], list
     return valid, rejected
 
 
+# The batch arrives as one JSON parameter (parsed by PostgreSQL, where binding seven arrays of 1,000 values
+# took psycopg longer than the parse), each event with its index in the request. `batch` holds the events
+# of known videos, with the video's channel, category and language for the rollups; `unknown` the
+# indexes of the others.
 BATCH_SQL = """
-batch AS (
-    SELECT * FROM unnest(%(event_id)s::uuid[], %(video_id)s::bigint[], %(occurred_at)s::timestamptz[],
-                         %(watch_seconds)s::real[], %(country)s::char(2)[], %(device)s::varchar(7)[],
-                         %(viewer_id)s::text[])
-        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
-),"""
+given AS MATERIALIZED (
+    SELECT b.*, v.channel_id, v.category, v.language
+    FROM jsonb_to_recordset(%(events)s::jsonb)
+        AS b(i integer, event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
+             country char(2), device varchar(7), viewer_id text)
+    LEFT JOIN api_video v ON v.id = b.video_id
+),
+batch AS (SELECT * FROM given WHERE channel_id IS NOT NULL),
+known AS (SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language FROM batch),"""
 
 # Stores the events of relation `{source}` that are new; RETURNING gives exactly those.
 INSERT_SQL = """
@@ -128,7 +143,7 @@ e AS (
     -- (and far worse) than ingestion's short ones
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
            v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
-    FROM {events} x JOIN api_video v ON v.id = x.video_id
+    FROM {events} x JOIN {videos} v ON v.id = x.video_id
 ),
 hourly AS (
     INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
@@ -136,6 +151,7 @@ hourly AS (
     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (video_id, hour) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
 ),
 video_dims AS (
     INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
@@ -145,12 +161,14 @@ video_dims AS (
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (video_id, day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
 ),
 channel_daily AS (
     INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
     SELECT channel_id, day, count(*), sum(watch_seconds) FROM e GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (channel_id, day) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
 ),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
@@ -160,12 +178,14 @@ global_dims AS (
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
 ),
 viewers AS (
     INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
     SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM e WHERE viewer_id IS NOT NULL
     ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING
+    RETURNING 1
 )"""
 
 # The trending scores: per video, log(sum(exp(l))) of its events' l = lambda * hours since the epoch,
@@ -185,12 +205,14 @@ trending AS (
     FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
     ON CONFLICT (video_id) DO UPDATE
         SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now()
+    RETURNING 1
 )"""
 
 COUNTS_SQL = """,
 counts AS (
     UPDATE api_video v SET view_count = v.view_count + c.n
     FROM (SELECT video_id, count(*) AS n FROM e GROUP BY video_id) AS c WHERE v.id = c.video_id
+    RETURNING 1
 )"""
 
 INGEST_SQL = (
@@ -198,10 +220,16 @@ INGEST_SQL = (
     + BATCH_SQL
     + INSERT_SQL.format(source="batch")
     + ","
-    + ROLLUPS_SQL.format(events="ins")
+    + ROLLUPS_SQL.format(events="ins", videos="known")
     + TRENDING_SQL
     + COUNTS_SQL
-    + "\nSELECT count(*) FROM ins"
+    # Rows locked by a concurrent batch (popular videos, today's totals) make this one wait for its
+    # commit: the writes that rarely collide run first, so that two batches overlap for longer.
+    + "\nSELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM batch),"
+    + " (SELECT coalesce(array_agg(i ORDER BY i), '{}') FROM given WHERE channel_id IS NULL),"
+    + " (SELECT count(*) FROM viewers), (SELECT count(*) FROM video_dims), (SELECT count(*) FROM hourly),"
+    + " (SELECT count(*) FROM trending), (SELECT count(*) FROM counts), (SELECT count(*) FROM channel_daily),"
+    + " (SELECT count(*) FROM global_dims)"
 )
 
 
@@ -224,7 +252,10 @@ def rollups_rebuild() -> int:
         cursor.execute(f"TRUNCATE {', '.join(ROLLUPS_TABLES)}")
         events = "(SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id FROM analytics_view_event)"
         cursor.execute(
-            "WITH" + ROLLUPS_SQL.format(events=events) + TRENDING_SQL + "\nSELECT count(*) FROM e",
+            "WITH"
+            + ROLLUPS_SQL.format(events=events, videos="api_video")
+            + TRENDING_SQL
+            + "\nSELECT count(*) FROM e",
             {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
         )
         return cursor.fetchone()[0]
@@ -232,42 +263,39 @@ def rollups_rebuild() -> int:
 
 def events_ingest(*, raw_events: list[Any]) -> IngestResult:
     valid, rejected = events_validate(raw_events)
+    stored = known = 0
     if valid:
-        known = _existing_videos({event["video_id"] for _, event in valid})
-        unknown = [(index, event) for index, event in valid if event["video_id"] not in known]
-        rejected += [{"index": index, "errors": {"video_id": ["No such video."]}} for index, _ in unknown]
-        valid = [(index, event) for index, event in valid if event["video_id"] in known]
+        stored, known, unknown = _store(valid)
+        rejected += [{"index": index, "errors": {"video_id": ["No such video."]}} for index in unknown]
     rejected.sort(key=lambda r: r["index"])
-    events = [event for _, event in valid]
-    stored = _store(events) if events else 0
-    return IngestResult(accepted=stored, duplicates=len(events) - stored, rejected=rejected)
+    return IngestResult(accepted=stored, duplicates=known - stored, rejected=rejected)
 
 
-def _existing_videos(ids: set[int]) -> set[int]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM api_video WHERE id = ANY(%s)", [list(ids)])
-        return {row[0] for row in cursor.fetchall()}
-
-
-def _store(events: list[dict]) -> int:
-    params = {
-        "event_id": [e["event_id"] for e in events],
-        "video_id": [e["video_id"] for e in events],
-        "occurred_at": [e["occurred_at"] for e in events],
-        "watch_seconds": [e["watch_seconds"] for e in events],
-        "country": [e["country"] for e in events],
-        "device": [e.get("device") for e in events],
-        "viewer_id": [e.get("viewer_id") for e in events],
-        "decay": DECAY_PER_HOUR,
-        "epoch": TRENDING_EPOCH,
-    }
-    months = sorted({date(e["occurred_at"].year, e["occurred_at"].month, 1) for e in events})
+def _store(valid: list[tuple[int, dict]]) -> tuple[int, int, list[int]]:
+    """Store the events of known videos; (stored, of known videos, indexes of events of unknown videos)."""
+    events = json.dumps(
+        [
+            {
+                "i": index,
+                "event_id": str(e["event_id"]),
+                "video_id": e["video_id"],
+                "occurred_at": e["occurred_at"].isoformat(),
+                "watch_seconds": e["watch_seconds"],
+                "country": e["country"],
+                "device": e["device"],
+                "viewer_id": e["viewer_id"],
+            }
+            for index, e in valid
+        ]
+    )
+    params = {"events": events, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
+    months = sorted({date(e["occurred_at"].year, e["occurred_at"].month, 1) for _, e in valid})
     for attempt in range(DEADLOCK_RETRIES):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 partitions_ensure(cursor, months)
                 cursor.execute(INGEST_SQL, params)
-                return cursor.fetchone()[0]
+                return cursor.fetchone()[:3]
         except OperationalError as exc:  # concurrent batches over the same rows: retry the whole batch
             if not isinstance(exc.__cause__, pg_errors.DeadlockDetected) or attempt == DEADLOCK_RETRIES - 1:
                 raise

@@ -57,7 +57,9 @@ class Channel(models.Model):
 
 
 class Video(models.Model):
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="videos")
+    # No index of its own: video_channel_published_idx starts with channel_id and serves the same lookups
+    # (one index fewer to write on every update of the row).
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="videos", db_index=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="", max_length=10_000)
     tags = ArrayField(models.CharField(max_length=64), default=list, blank=True, size=50)

@@ -103,13 +103,18 @@ def test_partial_rejection_stores_the_valid_ones(ingester, video):
         event(video, country="KOR"),
         "not an object",
         event(video),
+        event(video, viewer_id="a\x00b"),
+        {**event(video), "video_id": 987654322},
     ]
     body = ingester.post(URL, {"events": events}, format="json").json()
     assert body["accepted"] == 2
-    assert [r["index"] for r in body["rejected"]] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert [r["index"] for r in body["rejected"]] == [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]
     assert "event_id" in body["rejected"][0]["errors"]
     assert "occurred_at" in body["rejected"][1]["errors"]
     assert body["rejected"][4]["errors"] == {"video_id": ["No such video."]}
+    assert body["rejected"][8]["errors"] == {"viewer_id": ["Must not contain control characters."]}
+    assert body["rejected"][9]["errors"] == {"video_id": ["No such video."]}
+    assert scalar("SELECT count(*) FROM analytics_view_event") == 2
 
 
 def test_events_across_a_month_boundary_go_to_two_partitions(ingester, video):

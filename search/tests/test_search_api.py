@@ -187,6 +187,10 @@ def test_rebuild_equals_incremental(make_video):
 def test_popularity_tier_follows_view_count(video):
     Video.objects.filter(pk=video.pk).update(view_count=1_000_000)
     assert SearchDocument.objects.get(pk=video.pk).pop_tier == 12
+    Video.objects.filter(pk=video.pk).update(view_count=1_000_001)  # same tier: the trigger is skipped
+    assert SearchDocument.objects.get(pk=video.pk).pop_tier == 12
+    Video.objects.filter(pk=video.pk).update(view_count=9)
+    assert SearchDocument.objects.get(pk=video.pk).pop_tier == 2
 
 
 @pytest.mark.django_db
