@@ -33,6 +33,8 @@ class SearchDocument(models.Model):
     tags = ArrayField(models.CharField(max_length=64))
     metadata = models.JSONField()
     pop_tier = models.SmallIntegerField()
+    # ranking's popularity lift from views and likes (vs_pop_score), kept by the triggers
+    pop_score = models.FloatField(db_default=0.0)
     document = SearchVectorField()
 
     class Meta:

@@ -41,11 +41,13 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels, swapped for
 ANGLE_OPEN, ANGLE_CLOSE = "\ue002", "\ue003"
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (description), B (tags, channel), A (title)
 # Text relevance times a bounded popularity lift: a 10M-view video gains about 2.3x over an unseen one,
-# less than the 5x between a title match and a description mention.
+# less than the 5x between a title match and a description mention. The lift from views and likes is the
+# document's pop_score (vs_pop_score), so ranking reads no catalogue row. date_part, not extract: extract
+# gives numeric, and a numeric exp() cost more than the rest of the score.
 SCORE_SQL = f"""
     ts_rank_cd('{RANK_WEIGHTS}', c.document, %s::tsquery, 1)
-    * (1 + 0.05 * ln(1 + v.view_count) + 0.04 * ln(1 + v.like_count)
-         + 0.15 * exp(-greatest(0, extract(epoch FROM (%s::timestamptz - v.published_at))) / 1209600.0))
+    * (1 + c.pop_score
+         + 0.15 * exp(-greatest(0, date_part('epoch', %s::timestamptz - c.published_at)) / 1209600.0))
 """
 DURATION_BUCKET_SQL = (
     "CASE WHEN duration_s < 240 THEN 'short' WHEN duration_s <= 1200 THEN 'medium' ELSE 'long' END"
@@ -248,8 +250,9 @@ def count_and_facets(
             after_params = [score, last_id]
         ctes += f""",
             top AS (SELECT tid FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
-            c AS (SELECT d.video_id, d.document FROM top JOIN search_document d ON d.ctid = top.tid::tid),
-            scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c JOIN api_video v ON v.id = c.video_id)"""
+            c AS (SELECT d.video_id, d.document, d.pop_score, d.published_at
+                  FROM top JOIN search_document d ON d.ctid = top.tid::tid),
+            scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c)"""
         params += [tsquery, as_of]
         parts.append(
             f"(SELECT 'ranked', video_id::text, NULL, score FROM scored {after} "

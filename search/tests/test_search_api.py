@@ -175,7 +175,9 @@ def test_rebuild_equals_incremental(make_video):
 
     def snapshot():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT video_id, document::text, pop_tier, tags FROM search_document ORDER BY 1")
+            cursor.execute(
+                "SELECT video_id, document::text, pop_tier, pop_score, tags FROM search_document ORDER BY 1"
+            )
             documents = cursor.fetchall()
         return documents, lexicon()
 
@@ -191,6 +193,15 @@ def test_popularity_tier_follows_view_count(video):
     assert SearchDocument.objects.get(pk=video.pk).pop_tier == 12
     Video.objects.filter(pk=video.pk).update(view_count=9)
     assert SearchDocument.objects.get(pk=video.pk).pop_tier == 2
+
+
+def test_popularity_score_follows_views_and_likes(video, make_user):
+    Video.objects.filter(pk=video.pk).update(view_count=999, like_count=0)
+    assert SearchDocument.objects.get(pk=video.pk).pop_score == pytest.approx(0.35)  # 0.05 ln 1000
+    services.reaction_set(user=make_user("fan"), video_id=video.pk, kind="like")
+    assert SearchDocument.objects.get(pk=video.pk).pop_score == pytest.approx(0.37)  # + 0.04 ln 2
+    Video.objects.filter(pk=video.pk).update(like_count=99)
+    assert SearchDocument.objects.get(pk=video.pk).pop_score == pytest.approx(0.53)  # + 0.04 ln 100
 
 
 @pytest.mark.django_db
