@@ -113,3 +113,17 @@ def test_meta_filter_uses_the_jsonb_index(seeded, db, anon):
     path, params = HOT_QUERIES["meta_filter_browse"]
     indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
     assert indexes & {"search_document_meta_gin", "video_metadata_gin"}, indexes
+
+
+@pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram"])
+def test_ranking_reads_no_catalogue_row(seeded, db, anon, name):
+    """The ranked page is scored from the search document alone (pop_score, published_at): the statement
+    that counts, facets and ranks never joins api_video."""
+    path, params = HOT_QUERIES[name]
+    ranking = [
+        nodes
+        for sql, nodes in explain_endpoint(anon, path, params)
+        if "ts_rank_cd" in sql and "WITH m AS" in sql
+    ]
+    assert len(ranking) == 1
+    assert "api_video" not in {n.get("Relation Name") for n in ranking[0]}
