@@ -112,8 +112,8 @@ def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, dict]], list
 
 # The batch arrives as one JSON parameter (parsed by PostgreSQL, where binding seven arrays of 1,000 values
 # took psycopg longer than the parse), each event with its index in the request. `batch` holds the events
-# of known videos, with the video's channel, category and language for the rollups; `unknown` the
-# indexes of the others.
+# of known videos, with the video's channel, category and language for the rollups; the rows of `given`
+# without a channel are the events of unknown videos, reported by index.
 BATCH_SQL = """
 given AS MATERIALIZED (
     SELECT b.*, v.channel_id, v.category, v.language
@@ -224,7 +224,9 @@ INGEST_SQL = (
     + TRENDING_SQL
     + COUNTS_SQL
     # Rows locked by a concurrent batch (popular videos, today's totals) make this one wait for its
-    # commit: the writes that rarely collide run first, so that two batches overlap for longer.
+    # commit. Referenced here, the writes run in this order: events and viewers (which rarely collide)
+    # first, the per-video rollups next, the totals that every batch shares last, so that two batches
+    # overlap for longer. (Unreferenced, PostgreSQL would run them last to first.)
     + "\nSELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM batch),"
     + " (SELECT coalesce(array_agg(i ORDER BY i), '{}') FROM given WHERE channel_id IS NULL),"
     + " (SELECT count(*) FROM viewers), (SELECT count(*) FROM video_dims), (SELECT count(*) FROM hourly),"
