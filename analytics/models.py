@@ -7,8 +7,18 @@ from django.db import models
 
 
 class VideoTrending(models.Model):
-    video_id = models.BigIntegerField(primary_key=True)
-    score_log = models.FloatField()
+    """Per video: the trending score (NULL before its first view event) and a copy of its view count,
+    which orders `order=views` (migrations_sql/0012)."""
+
+    video = models.OneToOneField(
+        "api.Video",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="counters",
+    )
+    score_log = models.FloatField(null=True)
+    view_count = models.BigIntegerField()
     updated_at = models.DateTimeField()
 
     class Meta:

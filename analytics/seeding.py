@@ -28,8 +28,8 @@ from analytics.services import (
     INSERT_SQL,
     ROLLUPS_SQL,
     ROLLUPS_TABLES,
+    TRENDING_ADD_VIEWS,
     TRENDING_EPOCH,
-    TRENDING_SQL,
     partitions_ensure,
 )
 
@@ -98,7 +98,7 @@ STORE_SQL = (
 # Trending scores and view counts of every stored event, one range of video ids at a time.
 FINAL_SQL = (
     "WITH e AS (SELECT video_id, occurred_at FROM seed_stored WHERE video_id > %(after)s AND video_id <= %(upto)s)"
-    + TRENDING_SQL
+    + TRENDING_ADD_VIEWS
     + COUNTS_SQL
     + "\nSELECT count(*) FROM e"
 )
@@ -154,7 +154,7 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("DROP TABLE IF EXISTS seed_video_weight, seed_stored")
         # Statistics for the planner; autovacuum (or `make bench`) sets the visibility map later.
-        for table in ("analytics_view_event", *ROLLUPS_TABLES, "api_video"):
+        for table in ("analytics_view_event", *ROLLUPS_TABLES, "analytics_video_trending", "api_video"):
             cursor.execute(f"ANALYZE {table}")
     return stored
 

@@ -55,7 +55,7 @@ def trending(
                    (SELECT coalesce(sum(h.views), 0) FROM analytics_video_hourly h
                     WHERE h.video_id = t.video_id AND h.hour > now() - interval '24 hours') AS views
             FROM analytics_video_trending t JOIN api_video v ON v.id = t.video_id
-            WHERE {where}
+            WHERE t.score_log IS NOT NULL AND {where}
             ORDER BY t.score_log DESC, t.video_id DESC LIMIT %(limit)s
             """,
             params,

@@ -198,15 +198,20 @@ decayed AS (
 ),
 reference AS (SELECT max(l) AS ref FROM decayed),
 trending AS (
-    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at)
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
     SELECT video_id,
            CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END,
-           now()
+           now(), {views}
     FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
     ON CONFLICT (video_id) DO UPDATE
-        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now()
+        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
+            view_count = t.view_count + EXCLUDED.view_count
     RETURNING 1
 )"""
+# The same rows keep a copy of the videos' view counts, which orders order=views (migrations_sql/0012):
+# ingestion adds a batch's views here and to api_video in one statement; the rebuild adds none.
+TRENDING_ADD_VIEWS = TRENDING_SQL.format(views="count(*)")
+TRENDING_ONLY = TRENDING_SQL.format(views="0")
 
 COUNTS_SQL = """,
 counts AS (
@@ -221,7 +226,7 @@ INGEST_SQL = (
     + INSERT_SQL.format(source="batch")
     + ","
     + ROLLUPS_SQL.format(events="ins", videos="known")
-    + TRENDING_SQL
+    + TRENDING_ADD_VIEWS
     + COUNTS_SQL
     # Rows locked by a concurrent batch (popular videos, today's totals) make this one wait for its
     # commit. Referenced here, the writes run in this order: events and viewers (which rarely collide)
@@ -241,7 +246,6 @@ ROLLUPS_TABLES = (
     "analytics_channel_daily",
     "analytics_daily_dim",
     "analytics_video_daily_viewer",
-    "analytics_video_trending",
 )
 
 
@@ -252,11 +256,14 @@ def rollups_rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(f"TRUNCATE {', '.join(ROLLUPS_TABLES)}")
+        # the trending rows also carry the view counts: scores cleared, rows kept (and made whole)
+        cursor.execute("UPDATE analytics_video_trending SET score_log = NULL WHERE score_log IS NOT NULL")
+        cursor.execute("SELECT analytics_counters_sync()")
         events = "(SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id FROM analytics_view_event)"
         cursor.execute(
             "WITH"
             + ROLLUPS_SQL.format(events=events, videos="api_video")
-            + TRENDING_SQL
+            + TRENDING_ONLY
             + "\nSELECT count(*) FROM e",
             {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
         )

@@ -21,7 +21,11 @@ VIDEO_ORDERINGS: dict[str, KeysetPagination] = {
     "date": KeysetPagination(
         name="date", keys=[("published_at", "published_at", datetime), ("id", "id", int)]
     ),
-    "views": KeysetPagination(name="views", keys=[("view_count", "view_count", int), ("id", "id", int)]),
+    # by the copy of view_count on the video's trending row, which has the index (migrations_sql/0012)
+    "views": KeysetPagination(
+        name="views",
+        keys=[("view_count", F("counters__view_count"), int), ("id", F("counters__video_id"), int)],
+    ),
     "rating": KeysetPagination(name="rating", keys=[("rating", RATING, float), ("id", "id", int)]),
 }
 
@@ -40,8 +44,12 @@ def video_list(*, order: str) -> QuerySet[Video]:
     queryset = videos_base()
     if order == "rating":
         return queryset.annotate(rating=RATING).order_by("-rating", "-id")
-    key = {"date": "published_at", "views": "view_count"}[order]
-    return queryset.order_by(f"-{key}", "-id")
+    if order == "views":
+        # an inner join (every video has its row), so that the index on the row orders the page
+        return queryset.filter(counters__view_count__gte=0).order_by(
+            "-counters__view_count", "-counters__video_id"
+        )
+    return queryset.order_by("-published_at", "-id")
 
 
 CHANNEL_PAGINATION = KeysetPagination(name="channels", keys=[("id", "id", int)])

@@ -38,7 +38,9 @@ def analytics_subjects() -> dict | None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT video_id FROM analytics_video_trending ORDER BY score_log DESC LIMIT 1")
+        cursor.execute(
+            "SELECT video_id FROM analytics_video_trending WHERE score_log IS NOT NULL ORDER BY score_log DESC LIMIT 1"
+        )
         row = cursor.fetchone()
         if row is None:
             return None

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from analytics.tests.checks import ROLLUP_FINGERPRINTS
@@ -246,3 +247,32 @@ def test_seeded_events_leave_the_rollups_of_a_rebuild():
     seeded = {name: scalar(sql) for name, sql in checks.items()}
     call_command("rollups_rebuild")
     assert {name: scalar(sql) for name, sql in checks.items()} == seeded
+
+
+def counter_copies() -> dict[int, tuple[int, int | None]]:
+    """Per video: (view_count on api_video, the copy on its trending row), or None for a missing row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT v.id, v.view_count, t.view_count FROM api_video v "
+            "LEFT JOIN analytics_video_trending t ON t.video_id = v.id ORDER BY v.id"
+        )
+        return {video_id: (views, copy) for video_id, views, copy in cursor.fetchall()}
+
+
+def test_order_by_views_follows_ingestion(ingester, anon, make_video):
+    """order=views reads the copy of view_count on the trending rows (migrations_sql/0012): every writer
+    keeps it equal to api_video's, and a video without events has a row with no score."""
+    quiet, busy = make_video(title="quiet"), make_video(title="busy")
+    Video.objects.filter(pk=quiet.pk).update(view_count=5)  # a plain UPDATE: the statement trigger syncs
+    assert scalar("SELECT score_log FROM analytics_video_trending WHERE video_id = %s", [busy.pk]) is None
+    order = [v["id"] for v in anon.get("/api/v1/videos/", {"order": "views"}).json()["results"]]
+    assert order == [quiet.pk, busy.pk]
+    events = [event(busy) for _ in range(7)]
+    assert ingester.post(URL, {"events": events}, format="json").json()["accepted"] == 7
+    order = [v["id"] for v in anon.get("/api/v1/videos/", {"order": "views"}).json()["results"]]
+    assert order == [busy.pk, quiet.pk]
+    assert all(views == copy for views, copy in counter_copies().values())
+    quiet.delete()
+    assert scalar("SELECT count(*) FROM analytics_video_trending WHERE video_id = %s", [quiet.pk]) == 0
+    call_command("rollups_rebuild")
+    assert counter_copies() == {busy.pk: (7, 7)}

@@ -106,6 +106,7 @@ class Command(BaseCommand):
             cursor.execute("ALTER TABLE api_channel ENABLE TRIGGER USER")
             self.log("Search index, lexicon and suggestions")
             search_index_rebuild()
+            cursor.execute("SELECT analytics_counters_sync()")  # the triggers were off for the load
             self.recreate_indexes(cursor, dropped)
         with connection.cursor() as cursor:
             # VACUUM, not only ANALYZE: after a bulk load the visibility map is empty and no row has its
