@@ -8,6 +8,12 @@ from django.db.models import Count, F, Q
 from api.models import Video
 
 
+def by_views(videos):
+    """Most viewed first, through the index that orders the API's own order=views (the view-count copy
+    on the trending rows), so that the baselines keep the index path they had on api_video."""
+    return videos.filter(counters__view_count__gte=0).order_by("-counters__view_count", "-counters__video_id")
+
+
 def naive_icontains_search(q: str, *, page_size: int = 20) -> tuple[int, list[int]]:
     """`icontains` on title, description and channel name (UPPER(col) LIKE: no index serves it)."""
     condition = Q()
@@ -17,7 +23,7 @@ def naive_icontains_search(q: str, *, page_size: int = 20) -> tuple[int, list[in
         )
     matches = Video.objects.filter(condition)
     total = matches.count()
-    page = list(matches.order_by("-view_count", "-id").values_list("id", flat=True)[:page_size])
+    page = list(by_views(matches).values_list("id", flat=True)[:page_size])
     return total, page
 
 
@@ -47,9 +53,7 @@ def naive_facets(q: str) -> dict:
 
 def naive_suggest(prefix: str, *, limit: int = 10) -> list[str]:
     return list(
-        Video.objects.filter(title__istartswith=prefix)
-        .order_by("-view_count")
-        .values_list("title", flat=True)[:limit]
+        by_views(Video.objects.filter(title__istartswith=prefix)).values_list("title", flat=True)[:limit]
     )
 
 
