@@ -3,7 +3,7 @@ catalogue's popularity, a few videos going viral, countries and devices.
 
 This is the bulk path of ingestion. PostgreSQL makes the events itself (generate_series and random(),
 a video drawn by its cumulative popularity weight through an index), and each chunk is stored and folded
-into the rollups by the very SQL of ingestion (analytics.services: INSERT_SQL, ROLLUPS_SQL, then
+into the rollups by the very SQL of ingestion (analytics.services: INSERT_SQL, rollups_sql, then
 TRENDING_SQL and COUNTS_SQL once over every stored event), so the rollups are those that ingesting the
 same events batch by batch would make (tested against a rebuild). Two workers run side by side, each over
 its own whole days, so that no rollup row is written by both. Each chunk commits with its rollups; the
@@ -26,11 +26,11 @@ from analytics.services import (
     COUNTS_SQL,
     DECAY_PER_HOUR,
     INSERT_SQL,
-    ROLLUPS_SQL,
     ROLLUPS_TABLES,
     TRENDING_ADD_VIEWS,
     TRENDING_EPOCH,
     partitions_ensure,
+    rollups_sql,
 )
 
 CHUNK = 250_000
@@ -92,14 +92,14 @@ STORE_SQL = (
     "WITH"
     + INSERT_SQL
     + ",\nkept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM ins),"
-    + ROLLUPS_SQL.format(events="ins", videos="api_video")
+    + rollups_sql(events="ins", videos="api_video")
     + "\nSELECT count(*) FROM ins"
 )
 # Trending scores and view counts of every stored event, one range of video ids at a time.
 FINAL_SQL = (
     "WITH e AS (SELECT video_id, occurred_at FROM seed_stored WHERE video_id > %(after)s AND video_id <= %(upto)s)"
-    + TRENDING_ADD_VIEWS
-    + COUNTS_SQL
+    + TRENDING_ADD_VIEWS.format(e="e", s="")
+    + COUNTS_SQL.format(e="e", s="")
     + "\nSELECT count(*) FROM e"
 )
 

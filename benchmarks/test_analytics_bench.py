@@ -161,7 +161,7 @@ def test_ingest_naive(benchmark, ingest_bodies):
     benchmark.group = "ingest:batch_of_1000"
     benchmark.extra_info.update(kind="naive_row_by_row", events=1_000)
     benchmark.pedantic(
-        lambda: baselines.naive_ingest([e for _, e in events_validate(next(batches))[0]]),
+        lambda: baselines.naive_ingest([e.model_dump() for _, e in events_validate(next(batches))[0]]),
         rounds=3,
         warmup_rounds=1,
     )
