@@ -117,11 +117,11 @@ def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, ViewEvent]],
     return valid, rejected
 
 
-# The batch arrives as one JSON parameter (parsed by PostgreSQL, where binding seven arrays of 1,000 values
-# took psycopg longer than the parse; pydantic writes it), and the events' indexes in the request as an
-# array in the same order. `batch` holds the events
-# of known videos, with the video's channel, category and language for the rollups; the rows of `given`
-# without a channel are the events of unknown videos, reported by index.
+# The batch arrives as one JSON parameter, written by pydantic and parsed by PostgreSQL (binding seven
+# arrays of 1,000 values took psycopg longer than the parse), beside the events' indexes in the request,
+# in the same order. `batch` holds the events of known videos, with the video's channel, category and
+# language for the rollups, and whether it is popular (HOT_VIEWS); the rows of `given` without a channel
+# are the events of unknown videos, reported by index.
 BATCH_SQL = """
 given AS MATERIALIZED (
     SELECT (%(indexes)s::integer[])[b.n] AS i, b.*, v.channel_id, v.category, v.language,
