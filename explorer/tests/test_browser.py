@@ -273,3 +273,37 @@ def test_explorer_in_korean_and_at_phone_width(explorer_server, browser):
     expect(page.locator("#me")).to_have_text("viewer")
     expect(page.locator("#chart-series")).to_have_attribute("data-points", "28")
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_answer_does_not_overwrite_a_newer_one(explorer_server, browser):
+    """Filters changed faster than the API answers: the answer to the older request, held back here until
+    the newer one has been drawn, is dropped instead of drawn over it."""
+    page = browser.new_page()
+    page.goto(f"{explorer_server['base']}/?view=search&q=kimchi")
+    expect(page.locator("#total")).to_have_text("14 results")
+    held = []
+
+    def hold_the_date_order(route):
+        url = route.request.url
+        if "order=date" in url and "duration=" not in url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/search/videos?*", hold_the_date_order)
+    page.locator("#f-order").select_option("date")
+    page.wait_for_function("() => location.search.includes('order=date')")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the order=date request never left the page"
+    page.locator("#f-duration").select_option("short")
+    expect(page.locator("#total")).to_have_text("1 results")
+    with page.expect_response(lambda response: response.request == held[0].request):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the late answer's JSON is parsed and would be drawn by now
+    expect(page.locator("#total")).to_have_text("1 results")
+    expect(page.locator("#results h3")).to_have_text(["Kimchi stew for beginners"])
+    page.close()

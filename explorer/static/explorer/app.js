@@ -50,6 +50,15 @@
     return data;
   }
 
+  // Only the newest request of each kind may draw: when filters change faster than the API answers, an
+  // older answer that arrives late is dropped instead of overwriting the newer one.
+  const newest = {};
+  function ticket(kind) {
+    const n = (newest[kind] || 0) + 1;
+    newest[kind] = n;
+    return () => newest[kind] === n;
+  }
+
   // ---- views and the address bar -----------------------------------------------------------------------
   const params = () => new URLSearchParams(location.search);
 
@@ -132,13 +141,15 @@
     for (const key of SEARCH_KEYS) if (p.get(key)) query.set(key, p.get(key));
     query.set("facets", FACETS);
     query.set("page_size", "10");
+    const current = ticket("search");
     let data;
     try {
       data = await api(append && nextPage ? nextPage : `${API}/search/videos?${query}`);
     } catch (error) {
-      $("#total").textContent = t("error", { message: error.message });
+      if (current()) $("#total").textContent = t("error", { message: error.message });
       return;
     }
+    if (!current()) return;
     const list = $("#results");
     if (!append) list.replaceChildren();
     data.results.forEach((video) => list.append(videoItem(video)));
@@ -218,7 +229,6 @@
 
   // As-you-type suggestions: a combobox listbox navigable with the arrow keys, Enter and Escape.
   let suggestTimer = null;
-  let suggestSeq = 0;
   let activeSuggestion = -1;
 
   function closeSuggestions() {
@@ -230,11 +240,11 @@
 
   async function suggest() {
     const prefix = $("#q").value.trim();
-    const seq = ++suggestSeq;
+    const current = ticket("suggest");
     if (!prefix) { closeSuggestions(); return; }
     let data;
     try { data = await api(`${API}/search/suggest?q=${encodeURIComponent(prefix)}&limit=8`); } catch { return; }
-    if (seq !== suggestSeq) return;
+    if (!current()) return;
     const list = $("#suggestions");
     list.replaceChildren();
     data.suggestions.forEach((suggestion, index) => {
@@ -275,8 +285,10 @@
     const query = new URLSearchParams({ window: window_, limit: "20" });
     for (const key of ["region", "category", "language"]) if (p.get(key)) query.set(key, p.get(key));
     const list = $("#trending");
+    const current = ticket("trending");
     try {
       const data = await api(`${API}/trending/videos?${query}`);
+      if (!current()) return;
       list.replaceChildren(...data.results.map((video) => {
         const item = videoItem(video, `${video.rank}. `);
         const inWindow = document.createElement("span");
@@ -287,7 +299,7 @@
       }));
       if (!data.results.length) list.textContent = t("nothing");
     } catch (error) {
-      list.textContent = t("error", { message: error.message });
+      if (current()) list.textContent = t("error", { message: error.message });
     }
   }
 
@@ -352,12 +364,14 @@
     series.set("granularity", $("#r-granularity").value);
     series.set("metrics", "views,watch_seconds");
     showError("#report-error", "");
+    const current = ticket("report");
     try {
       const [byTime, byCountry, byDevice] = await Promise.all([
         api(`${API}/analytics/${kind}/${id}?${series}`, { auth: true }),
         api(`${API}/analytics/${kind}/${id}?${range}&dimension=country`, { auth: true }),
         api(`${API}/analytics/${kind}/${id}?${range}&dimension=device`, { auth: true }),
       ]);
+      if (!current()) return;
       drawChart("chart-series", {
         type: "line",
         data: {
@@ -392,11 +406,12 @@
         }, report.rows.length);
       }
     } catch (error) {
-      showError("#report-error", t("error", { message: error.message }));
+      if (current()) showError("#report-error", t("error", { message: error.message }));
     }
   }
 
   async function loadTop(analyst) {
+    const current = ticket("top");
     const table = $("#top-table");
     if (!analyst) {
       table.hidden = true;
@@ -413,6 +428,7 @@
     });
     try {
       const data = await api(`${API}/analytics/top?${query}`, { auth: true });
+      if (!current()) return;
       const head = document.createElement("tr");
       data.columns.forEach((column) => {
         const th = document.createElement("th");
@@ -430,7 +446,7 @@
         return tr;
       }));
     } catch (error) {
-      showTopMessage(t("error", { message: error.message }));
+      if (current()) showTopMessage(t("error", { message: error.message }));
     }
   }
 
