@@ -101,9 +101,13 @@ def main() -> None:
         lines += [
             "",
             f"Ingestion over HTTP ({ingest['clients']} clients, batches of {ingest['batch']}): "
-            f"{ingest['events_per_s']} events/s (target {INGEST_TARGET_EVENTS_PER_S}: "
-            f"{'met' if ingest['meets_target'] else 'NOT met'}), batch p50 {ingest['p50_ms']} ms, "
-            f"p95 {ingest['p95_ms']} ms, {ingest['errors']} errors.",
+            f"{ingest['events_per_s']} events/s sustained over {ingest['measured_s']:g} s (target "
+            f"{INGEST_TARGET_EVENTS_PER_S}: {'met' if ingest['meets_target'] else 'NOT met'}), batch p50 "
+            f"{ingest['p50_ms']} ms, p95 {ingest['p95_ms']} ms, {ingest['errors']} errors; after a warm-up of "
+            f"{ingest['warmup_s']:g} s at {ingest['warmup_events_per_s']} events/s.",
+            f"Events/s per {ingest['window_s']:g} s window from the first batch: "
+            + ", ".join(f"{rate:,}" for rate in ingest["windows_events_per_s"])
+            + ".",
         ]
     (RESULTS / "report.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
