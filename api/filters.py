@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import JSONField, Lookup, Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api.errors import InvalidParameter
@@ -149,10 +149,14 @@ def _refuse(name: str):
 
 
 def metadata_condition(params) -> Q:
-    """`meta.<key>=<value>` parameters as jsonb containment (served by the jsonb_path_ops GIN index).
+    """`meta.<key>=<value>` parameters as jsonb conditions served by a jsonb_path_ops GIN index.
 
     The value is read as JSON where it parses, as a string otherwise; an array field matches when it
     contains the value; `meta.a.b` reaches into nested objects; repeated parameters must all match.
+    A scalar value is one jsonpath test, `metadata @? '$."key" ? (@ == value)'`: lax mode looks inside an
+    array, so a scalar field and an array field holding the value both match in one index probe (the
+    index hashes both alike; containment needed two probes of the same entries, OR-ed). An object or an
+    array value is matched by containment.
     """
     condition = Q()
     for name in params:
@@ -169,7 +173,15 @@ def metadata_condition(params) -> Q:
                     {name: [f"Ensure this value has at most {META_VALUE_MAX} characters."]}
                 )
             value = parse_meta_value(raw)
-            condition &= Q(metadata__contains=_nest(key, value)) | Q(metadata__contains=_nest(key, [value]))
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidParameter({name: ["NUL characters are not allowed."]})
+            if isinstance(value, dict | list):
+                condition &= Q(metadata__contains=_nest(key, value)) | Q(
+                    metadata__contains=_nest(key, [value])
+                )
+            else:
+                path = "$" + "".join(f'."{part}"' for part in key.split("."))
+                condition &= Q(metadata__jsonpath_exists=f"{path} ? (@ == {json.dumps(value)})")
     return condition
 
 
@@ -177,6 +189,23 @@ def _nest(key: str, value: Any) -> dict:
     for part in reversed(key.split(".")):
         value = {part: value}
     return value
+
+
+@JSONField.register_lookup
+class JSONPathExists(Lookup):
+    """`field @? 'jsonpath'` (the jsonb_ops and jsonb_path_ops GIN classes serve it). The path is passed
+    as a string parameter, not adapted as JSON."""
+
+    lookup_name = "jsonpath_exists"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [value]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @? ({rhs})::jsonpath", (*lhs_params, *rhs_params)
 
 
 class VideoFilterBackend(DjangoFilterBackend):

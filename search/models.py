@@ -44,7 +44,18 @@ class SearchDocument(models.Model):
             # together (the scan intersects their posting lists).
             GinIndex("document", "pop_tier", "category", "language", "region", name="search_document_gin"),
             GinIndex(fields=["tags"], name="search_document_tags_gin"),
-            GinIndex(fields=["metadata"], name="search_document_meta_gin", opclasses=["jsonb_path_ops"]),
+            # metadata beside the tier and the common filters: a filter-only browse samples tier by tier
+            # (search.selectors.by_popularity_tier), and the scan of each tier intersects the metadata
+            # entry's long posting list with the tier's inside the index instead of building the bitmap
+            # of every video with that metadata once per tier.
+            GinIndex(
+                OpClass("metadata", name="jsonb_path_ops"),
+                "pop_tier",
+                "category",
+                "language",
+                "region",
+                name="search_document_meta_tier_gin",
+            ),
             models.Index(fields=["-published_at", "-video"], name="search_document_published_idx"),
             models.Index(fields=["channel", "-published_at"], name="search_document_channel_idx"),
         ]

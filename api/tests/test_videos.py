@@ -175,6 +175,47 @@ def test_list_filters(anon, make_video, make_user):
     assert ids(anon.get("/api/v1/videos/?unknown=ignored")) == [long.pk, en.pk, ko.pk]
 
 
+def test_metadata_values_of_every_json_type(anon, make_video):
+    """A scalar value is one jsonpath test (`$."key" ? (@ == value)`): the value's JSON text must reach
+    PostgreSQL as a literal of the same value, whatever characters it holds; the catalogue list and search
+    share the filter, so both are asked."""
+    odd = 'say "hi" \\ back\\slash / 김치 😀 é \t tab'
+    first = make_video(
+        title="First",
+        metadata={
+            "label": odd,
+            "fps": 60,
+            "ratio": 1.5,
+            "hdr": True,
+            "codec": None,
+            "langs": ["ko", 7, False],
+            "deep": {"a": {"b": "c"}},
+            "list_of": [{"lang": "ko"}],
+        },
+    )
+    second = make_video(title="Second", metadata={"label": "plain", "fps": 60.0, "ratio": "1.5", "hdr": "true"})
+    cases = {
+        "meta.label": ([odd], [first]),
+        "meta.fps": (["60", "60.0", "6e1"], [second, first]),
+        "meta.ratio": (["1.5"], [first]),
+        "meta.hdr": (["true"], [first]),
+        "meta.codec": (["null"], [first]),
+        "meta.langs": (["ko", "7", "false"], [first]),
+        "meta.deep.a.b": (["c"], [first]),
+        "meta.deep.a": (['{"b": "c"}'], [first]),
+        "meta.list_of": (['{"lang": "ko"}', '[{"lang": "ko"}]'], [first]),
+    }
+    for name, (values, expected) in cases.items():
+        for value in values:
+            for path in ("/api/v1/videos/", "/api/v1/search/videos"):
+                assert ids(anon.get(path, {name: value})) == [v.pk for v in expected], (path, name, value)
+    for name, value in {"meta.label": '"plain"', "meta.fps": "61", "meta.hdr": "false", "meta.nope": "x"}.items():
+        expected = [second] if value == '"plain"' else []
+        assert ids(anon.get("/api/v1/videos/", {name: value})) == [v.pk for v in expected], (name, value)
+    for path in ("/api/v1/videos/", "/api/v1/search/videos"):
+        assert_error(anon.get(path, {"meta.label": '"a\\u0000b"'}), 400, "invalid_parameter")
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -115,7 +115,7 @@ def test_text_match_uses_the_search_gin_index(seeded, db, anon, name):
 def test_meta_filter_uses_the_jsonb_index(seeded, db, anon):
     path, params = HOT_QUERIES["meta_filter_browse"]
     indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
-    assert indexes & {"search_document_meta_gin", "video_metadata_gin"}, indexes
+    assert indexes & {"search_document_meta_tier_gin", "video_metadata_gin"}, indexes
 
 
 @pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram"])
