@@ -173,7 +173,7 @@ def metadata_condition(params) -> Q:
                     {name: [f"Ensure this value has at most {META_VALUE_MAX} characters."]}
                 )
             value = parse_meta_value(raw)
-            if isinstance(value, str) and "\x00" in value:
+            if _holds_nul(value):  # `"\u0000"` decodes to a NUL, which jsonb and jsonpath refuse
                 raise InvalidParameter({name: ["NUL characters are not allowed."]})
             if isinstance(value, dict | list):
                 condition &= Q(metadata__contains=_nest(key, value)) | Q(
@@ -183,6 +183,16 @@ def metadata_condition(params) -> Q:
                 path = "$" + "".join(f'."{part}"' for part in key.split("."))
                 condition &= Q(metadata__jsonpath_exists=f"{path} ? (@ == {json.dumps(value)})")
     return condition
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _nest(key: str, value: Any) -> dict:
