@@ -26,7 +26,7 @@ from analytics.serializers import (
 from api.errors import InvalidParameter
 from api.filters import CommaListField, code_field
 from api.models import Category, Channel, Video
-from api.serializers import VideoSerializer
+from api.serializers import VideoSerializer, represent
 from api.views import ERRORS, choice_param
 
 LIMIT_100 = OpenApiParameter(
@@ -115,7 +115,7 @@ class TrendingView(APIView):
     @staticmethod
     def trending_body(query: dict) -> dict:
         rows = selectors.trending(**query)
-        videos = VideoSerializer([row["video"] for row in rows], many=True).data
+        videos = represent(VideoSerializer, [row["video"] for row in rows])
         results = [
             {**video, "rank": row["rank"], "score": row["score"], "views_in_window": row["views_in_window"]}
             for video, row in zip(videos, rows, strict=True)

@@ -218,19 +218,30 @@ class JSONPathExists(Lookup):
         return f"{lhs} @? ({rhs})::jsonpath", (*lhs_params, *rhs_params)
 
 
+FILTER_NAMES = frozenset(VideoFilterSet.base_filters)
+
+
+def filter_videos(params, queryset: QuerySet) -> QuerySet:
+    """`queryset` narrowed by the filter parameters in `params`; a bad value is a 400 invalid_parameter.
+
+    With no filter parameter at all (a plain search) the FilterSet is not built: it deep-copies its
+    filters and builds and cleans a form, about 1.5 ms of a request, to filter nothing."""
+    if not any(name in FILTER_NAMES or name.startswith("meta.") for name in params):
+        return queryset
+    filterset = VideoFilterSet(data=params, queryset=queryset)
+    if not filterset.is_valid():
+        raise InvalidParameter(
+            {
+                field: [e["message"] for e in errors]
+                for field, errors in filterset.errors.get_json_data().items()
+            }
+        )
+    return filterset.qs
+
+
 class VideoFilterBackend(DjangoFilterBackend):
-    """django-filter, with bad values answered as 400 invalid_parameter."""
+    """django-filter (its FilterSet also documents the parameters), with bad values answered as 400
+    invalid_parameter."""
 
     def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid():
-            raise InvalidParameter(
-                filterset.errors.get_json_data()
-                and {
-                    field: [e["message"] for e in errors]
-                    for field, errors in filterset.errors.get_json_data().items()
-                }
-            )
-        return filterset.qs
+        return filter_videos(request.query_params, queryset)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import json
 
 from django.conf import settings
@@ -240,3 +241,16 @@ class ErrorSerializer(serializers.Serializer):
     """The envelope of every error (API.md, Errors)."""
 
     error = ErrorDetailSerializer()
+
+
+@functools.cache
+def _reader(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    return serializer_class()
+
+
+def represent(serializer_class: type[serializers.Serializer], instances) -> list[dict]:
+    """`serializer_class(instances, many=True).data` for these context-free serializers, with the
+    serializer's fields built once per process: DRF builds a ModelSerializer's fields anew for every
+    serializer instance (about 1 ms for a video and its channel), though they keep no state."""
+    reader = _reader(serializer_class)
+    return [reader.to_representation(instance) for instance in instances]

@@ -35,6 +35,7 @@ from api.serializers import (
     TokenRequestSerializer,
     VideoCreateSerializer,
     VideoSerializer,
+    represent,
 )
 
 
@@ -68,7 +69,7 @@ META_PARAMETER = OpenApiParameter(
 
 
 def page_of(serializer_class, *, results, next_url, request, **extra) -> Response:
-    data = serializer_class(results, many=True, context={"request": request}).data
+    data = represent(serializer_class, results)
     return paginated_response(results=data, next_url=next_url, request=request, **extra)
 
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from api.errors import InvalidParameter
 from api.filters import VideoFilterBackend, VideoFilterSet
 from api.pagination import next_page_url, page_size_from
-from api.serializers import ChannelSerializer, VideoSerializer
+from api.serializers import ChannelSerializer, VideoSerializer, represent
 from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS
 from search import selectors
 from search.models import SearchDocument
@@ -61,9 +61,8 @@ class VideoSearchView(GenericAPIView):
     def get(self, request):
         search_request = selectors.parse_request(request.query_params, page_size=page_size_from(request))
         found = selectors.video_search(request=search_request)
-        # One serializer for the page: a ModelSerializer builds its fields per instance, ~1 ms a row.
         videos = [video for video, _ in found["results"]]
-        results = VideoSerializer(videos, many=True).data
+        results = represent(VideoSerializer, videos)
         for hit, (video, score) in zip(results, found["results"], strict=True):
             hit["score"] = score
             if video.pk in found["highlights"]:
@@ -96,7 +95,7 @@ class ChannelSearchView(APIView):
             page_size=page_size_from(request),
             cursor=request.query_params.get("cursor") or None,
         )
-        channels = ChannelSerializer([channel for channel, _ in found["results"]], many=True).data
+        channels = represent(ChannelSerializer, [channel for channel, _ in found["results"]])
         results = [
             {**data, "score": score} for data, (_, score) in zip(channels, found["results"], strict=True)
         ]
