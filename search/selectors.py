@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet, SmallIntegerField, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from api import selectors as catalogue
 from api.errors import InvalidParameter
-from api.filters import VideoFilterSet
+from api.filters import filter_videos
 from api.models import Channel, Video
 from api.pagination import decode_cursor, encode_cursor
 from search.expressions import TsMatch
 from search.models import SearchDocument
-from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery
+from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery, tsquery_sql
 
 TOTAL_CAP = 10_000
 BROAD_MATCHES = 3 * TOTAL_CAP  # expected matches past which the sample is taken tier by tier
@@ -99,12 +99,7 @@ def parse_request(params, *, page_size: int) -> SearchRequest:
 
 
 def filtered_documents(params) -> QuerySet[SearchDocument]:
-    filterset = VideoFilterSet(data=params, queryset=SearchDocument.objects.all())
-    if not filterset.is_valid():
-        raise InvalidParameter(
-            {k: [e["message"] for e in v] for k, v in filterset.errors.get_json_data().items()}
-        )
-    return filterset.qs.order_by()
+    return filter_videos(params, SearchDocument.objects.all()).order_by()
 
 
 def video_search(*, request: SearchRequest) -> dict:
@@ -113,11 +108,12 @@ def video_search(*, request: SearchRequest) -> dict:
     parsed = parse(request.q) if request.q else ParsedQuery()
     if request.q and parsed.terms and not parsed.has_positive:
         raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
-    suggestion = corrected = None
-    corrections = spelling_corrections(parsed) if parsed.terms else {}
-    if corrections:
-        suggestion = parsed.replace_words(corrections).as_text()
-    tsquery = to_tsquery(parsed) if parsed.terms else None
+    suggestion = corrected = tsquery = None
+    if parsed.terms:
+        tsquery, unknown = analyse(parsed)
+        corrections = spelling_corrections(unknown)
+        if corrections:
+            suggestion = parsed.replace_words(corrections).as_text()
     matched = documents.filter(TsMatch(tsquery)) if tsquery else documents
     if tsquery == "" and request.q:
         matched = documents.none()
@@ -146,11 +142,13 @@ def video_search(*, request: SearchRequest) -> dict:
         rows, next_cursor = summary.ranked, summary.next_cursor
     else:
         rows, next_cursor = ordered_page(matched, order, request)
-    videos = catalogue.videos_base().in_bulk([video_id for video_id, _ in rows])
-    results = [(videos[video_id], score) for video_id, score in rows if video_id in videos]
-    highlights = (
-        highlight_page([v for v, _ in results], tsquery, parsed) if request.highlight and tsquery else {}
-    )
+    highlight = request.highlight and bool(tsquery)
+    videos = catalogue.videos_base()
+    if highlight:
+        videos = with_headlines(videos, tsquery)
+    found = videos.in_bulk([video_id for video_id, _ in rows])
+    results = [(found[video_id], score) for video_id, score in rows if video_id in found]
+    highlights = highlights_of([video for video, _ in results], parsed) if highlight else {}
     return {
         "query": {"q": request.q, "corrected": corrected},
         "total": {"value": min(total, TOTAL_CAP), "relation": "gte" if total > TOTAL_CAP else "eq"},
@@ -163,12 +161,27 @@ def video_search(*, request: SearchRequest) -> dict:
     }
 
 
-def index_scans_only(cursor) -> None:
-    """Under `LIMIT n`, the planner prices a sequential scan as if matches were spread evenly and it
-    could stop early; for a broad term it then reads and rechecks tens of thousands of documents where
-    the GIN bitmap reads only the matching pages. These statements always have a GIN path."""
-    # work_mem: exact, not lossy, bitmaps for broad terms. One round trip for both.
-    cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'")
+# Under `LIMIT n`, the planner prices a sequential scan as if matches were spread evenly and it could
+# stop early; for a broad term it then reads and rechecks tens of thousands of documents where the GIN
+# bitmap reads only the matching pages. The statements run with these settings always have a GIN path.
+# work_mem: exact, not lossy, bitmaps for broad terms.
+INDEX_SCANS_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'; "
+
+
+def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str = "") -> list[list[tuple]]:
+    """The rows of each statement, planned under INDEX_SCANS_ONLY (and `settings`), in one round trip.
+
+    The settings and the statements go as one multi-statement query (psycopg's client-side binding
+    allows it), which PostgreSQL runs as one implicit transaction: SET LOCAL lasts to its end, with no
+    BEGIN and COMMIT round trips. Inside an open transaction (an atomic block) the settings last to the
+    end of that transaction instead, as SET LOCAL always does."""
+    cursor.execute(INDEX_SCANS_ONLY + settings + "; ".join(statements), params)
+    results = []
+    while True:
+        if cursor.description is not None:
+            results.append(cursor.fetchall())
+        if not cursor.nextset():
+            return results
 
 
 def by_popularity_tier(matched: QuerySet[SearchDocument], *fields: str) -> QuerySet:
@@ -260,10 +273,8 @@ def count_and_facets(
         )
         params += after_params
     sql = f"WITH {ctes} " + " UNION ALL ".join(parts)
-    with transaction.atomic(), connection.cursor() as cursor:
-        index_scans_only(cursor)
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    with connection.cursor() as cursor:
+        (rows,) = fetch_with_index_scans(cursor, sql, params=params)
     total = next(n for facet, _, n, _ in rows if facet == "total")
     counted = {facet: [] for facet in facets}
     for facet, value, n, _ in rows:
@@ -290,32 +301,39 @@ def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchR
     return [(video.pk, None) for video in page], next_cursor
 
 
-def highlight_page(videos: list[Video], tsquery: str, parsed: ParsedQuery) -> dict[int, dict]:
-    """`<mark>`ed title and description fragments for the page only (ts_headline reads whole texts)."""
-    if not videos:
-        return {}
+def with_headlines(videos: QuerySet[Video], tsquery: str) -> QuerySet[Video]:
+    """The videos with their title and description fragments, matches between the MARK sentinels, read
+    in the same statement as the page's videos (ts_headline reads whole texts: the page's only)."""
     options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
-    config = "coalesce(vs_stem_config(v.language), 'simple')"
-    sql = f"""
-        SELECT v.id,
-               ts_headline({config}, translate(v.title, %(from)s, %(to)s), %(q)s::tsquery,
-                           'HighlightAll=true, {options}'),
-               ts_headline({config}, translate(v.description, %(from)s, %(to)s), %(q)s::tsquery,
-                           'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … ", {options}')
-        FROM api_video v WHERE v.id = ANY(%(ids)s)
-    """
+    config = 'coalesce(vs_stem_config("api_video"."language"), \'simple\')'
     # Sentinels in the text itself are dropped; angle brackets become private-use characters.
-    translation = {
-        "from": f"<>{ANGLE_OPEN}{ANGLE_CLOSE}{MARK_OPEN}{MARK_CLOSE}",
-        "to": ANGLE_OPEN + ANGLE_CLOSE,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"q": tsquery, "ids": [v.pk for v in videos], **translation})
-        rows = cursor.fetchall()
+    translation = (f"<>{ANGLE_OPEN}{ANGLE_CLOSE}{MARK_OPEN}{MARK_CLOSE}", ANGLE_OPEN + ANGLE_CLOSE)
+
+    def headline(column: str, fragments: str) -> RawSQL:
+        return RawSQL(  # noqa: S611 - column and options are constants here; text and tsquery are parameters
+            f'ts_headline({config}, translate("api_video"."{column}", %s, %s), %s::tsquery, '
+            f"'{fragments}, {options}')",
+            (*translation, tsquery),
+            output_field=TextField(),
+        )
+
+    return videos.annotate(
+        title_headline=headline("title", "HighlightAll=true"),
+        description_headline=headline(
+            "description", 'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "'
+        ),
+    )
+
+
+def highlights_of(videos: list[Video], parsed: ParsedQuery) -> dict[int, dict]:
+    """`<mark>`ed fragments of videos read through `with_headlines`."""
     cjk_terms = [t.text for t in parsed.terms if t.is_cjk and not t.negated]
     return {
-        video_id: {"title": marked_html(title, cjk_terms), "description": marked_html(description, cjk_terms)}
-        for video_id, title, description in rows
+        video.pk: {
+            "title": marked_html(video.title_headline, cjk_terms),
+            "description": marked_html(video.description_headline, cjk_terms),
+        }
+        for video in videos
     }
 
 
@@ -338,35 +356,43 @@ def marked_html(text: str, cjk_terms: list[str]) -> str:
     return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
-def spelling_corrections(parsed: ParsedQuery) -> dict[str, str]:
-    """For each query word that looks misspelled, its best close neighbour in the lexicon.
+# The words of a query that look misspelled, each with its normalised form: neither the word nor a word
+# starting with its English stem is in the lexicon (`running` is fine where `run` is known).
+UNKNOWN_WORDS_SQL = """ARRAY(
+    SELECT ARRAY[w.typed, n.norm] FROM unnest(%s::text[]) AS w(typed)
+    CROSS JOIN LATERAL (SELECT lower(vs_unaccent(w.typed)) AS norm,
+                               coalesce((tsvector_to_array(to_tsvector('english', w.typed)))[1], '') AS stem) n
+    WHERE NOT EXISTS (SELECT 1 FROM search_lexicon k WHERE k.word = n.norm AND k.ndoc > 0)
+      AND NOT EXISTS (SELECT 1 FROM search_lexicon k
+                      WHERE n.stem <> '' AND k.word ~>=~ n.stem AND k.word ~<~ (n.stem || chr(1114111))
+                        AND k.ndoc > 0))"""
 
-    A word looks misspelled when neither it nor a word starting with its English stem is in the lexicon
-    (`running` is fine where `run` is known). Neighbours are trigram-similar and within an edit distance
-    that grows with the word's length; the most similar wins, frequency breaking near-ties.
-    """
+
+def analyse(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
+    """In one round trip: the tsquery text of `parsed` ('' when nothing searchable is left), and its words
+    that look misspelled (UNKNOWN_WORDS_SQL), typed form to normalised form."""
+    tsquery_expression, params = tsquery_sql(parsed)
     words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
-    if not words:
+    if words:
+        sql, params = f"SELECT ({tsquery_expression})::text, {UNKNOWN_WORDS_SQL}", [*params, words]
+    else:
+        sql = f"SELECT ({tsquery_expression})::text, '{{}}'::text[]"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        tsquery, unknown = cursor.fetchone()
+    return tsquery or "", dict(unknown)
+
+
+def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:
+    """For each word that looks misspelled (typed form to normalised form, from `analyse`), its best
+    close neighbour in the lexicon: trigram-similar and within an edit distance that grows with the
+    word's length; the most similar wins, frequency breaking near-ties."""
+    if not unknown:
         return {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT w.typed, n.norm FROM unnest(%s::text[]) AS w(typed)
-            CROSS JOIN LATERAL (SELECT lower(vs_unaccent(w.typed)) AS norm,
-                                       coalesce((tsvector_to_array(to_tsvector('english', w.typed)))[1], '') AS stem) n
-            WHERE NOT EXISTS (SELECT 1 FROM search_lexicon k WHERE k.word = n.norm AND k.ndoc > 0)
-              AND NOT EXISTS (SELECT 1 FROM search_lexicon k
-                              WHERE n.stem <> '' AND k.word ~>=~ n.stem AND k.word ~<~ (n.stem || chr(1114111))
-                                AND k.ndoc > 0)
-            """,
-            [words],
-        )
-        unknown = dict(cursor.fetchall())
-        if not unknown:
-            return {}
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
-        index_scans_only(cursor)  # the lexicon grows with the catalogue; its trigram index always serves
-        cursor.execute(
+    with connection.cursor() as cursor:
+        # the lexicon grows with the catalogue; its trigram index always serves
+        (rows,) = fetch_with_index_scans(
+            cursor,
             """
             SELECT w.typed, best.word FROM unnest(%s::text[], %s::text[]) AS w(typed, norm)
             CROSS JOIN LATERAL (
@@ -378,9 +404,10 @@ def spelling_corrections(parsed: ParsedQuery) -> dict[str, str]:
                 LIMIT 1
             ) AS best
             """,
-            [list(unknown), list(unknown.values())],
+            params=[list(unknown), list(unknown.values())],
+            settings="SET LOCAL pg_trgm.similarity_threshold = 0.2; ",
         )
-        return {typed: word for typed, word in cursor.fetchall() if typed.lower() != word}
+    return {typed: word for typed, word in rows if typed.lower() != word}
 
 
 def suggest(*, prefix: str, limit: int) -> list[dict]:
@@ -439,14 +466,13 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> dict:
             ) top
         ) s WHERE TRUE {after} ORDER BY score DESC, id DESC LIMIT %(limit)s
     """
-    with transaction.atomic(), connection.cursor() as db:
-        index_scans_only(db)
-        db.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM api_channel WHERE {match_sql} LIMIT %(cap)s) m", params
+    with connection.cursor() as db:
+        ((total,),), rows = fetch_with_index_scans(
+            db,
+            f"SELECT count(*) FROM (SELECT 1 FROM api_channel WHERE {match_sql} LIMIT %(cap)s) m",
+            sql,
+            params=params,
         )
-        total = db.fetchone()[0]
-        db.execute(sql, params)
-        rows = db.fetchall()
     page, more = rows[:page_size], len(rows) > page_size
     found = Channel.objects.in_bulk([channel_id for channel_id, _ in page])
     return {

@@ -48,27 +48,24 @@ def explain_endpoint(client, path: str, params: dict) -> list[tuple[str, list[di
     assert response.status_code == 200, response.content
     plans = []
     with connection.cursor() as cursor:
-        # SET LOCAL lasts to the end of the endpoint's atomic block (a savepoint inside the test's
-        # transaction): replay each statement with the settings of its block only.
-        settings: list[str] = []
         for query in captured.captured_queries:
-            sql = query["sql"]
-            keyword = sql.lstrip().upper()
-            if keyword.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-                settings = []
-                continue
-            if keyword.startswith("SET LOCAL"):
-                settings.append(sql)
-                continue
-            if not keyword.startswith(("SELECT", "WITH")) or "pg_database" in sql:
-                continue
-            cursor.execute("RESET enable_seqscan")
-            for setting in settings:
-                cursor.execute(setting)
-            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-            raw = cursor.fetchone()[0]
-            plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-            plans.append((sql, list(plan_nodes(plan))))
+            # A query may carry its planner settings (search.selectors.fetch_with_index_scans joins them
+            # and its statements with "; "): replay each statement with the settings of its own query.
+            settings, statements = [], []
+            for sql in query["sql"].split("; "):
+                keyword = sql.lstrip().upper()
+                if keyword.startswith("SET LOCAL"):
+                    settings.append(sql)
+                elif keyword.startswith(("SELECT", "WITH")) and "pg_database" not in sql:
+                    statements.append(sql)
+            for sql in statements:
+                cursor.execute("RESET enable_seqscan")
+                for setting in settings:
+                    cursor.execute(setting)
+                cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+                raw = cursor.fetchone()[0]
+                plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+                plans.append((sql, list(plan_nodes(plan))))
     return plans
 
 
