@@ -33,7 +33,14 @@ TOTAL_CAP = 10_000
 BROAD_MATCHES = 3 * TOTAL_CAP  # expected matches past which the sample is taken tier by tier
 CANDIDATES = 1_000
 POP_TIERS = range(19, -1, -1)
-FACETS = ("category", "language", "region", "duration", "tags")
+FACET_COLUMNS = {  # each facet and the column it counts
+    "category": "category",
+    "language": "language",
+    "region": "region",
+    "duration": "duration_s",
+    "tags": "tags",
+}
+FACETS = tuple(FACET_COLUMNS)
 TAG_FACET_SIZE = 20
 ORDERS = ("relevance", "date", "views", "rating", "trending")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels, swapped for <mark> after escaping
@@ -226,9 +233,8 @@ def count_and_facets(
     term never builds the bitmap of all its matches, and the candidates are the most popular of all."""
     if matched.query.is_empty():
         return Summary(0, {facet: [] for facet in facets}, [], None)
-    fields = ["video_id", "pop_tier", "category", "language", "region", "duration_s"]
-    if "tags" in facets:
-        fields.append("tags")
+    # the sample holds only what the statement reads: each match's row is read from the heap into it
+    fields = ["video_id", "pop_tier", *(FACET_COLUMNS[facet] for facet in facets)]
     if rank:
         # the row's address: ranking reads the candidates' documents by TID, without an index
         matched = matched.annotate(tid=RawSQL("search_document.ctid", (), output_field=TextField()))
