@@ -196,12 +196,57 @@ def by_popularity_tier(matched: QuerySet[SearchDocument], *fields: str) -> Query
     Append stops at the first tiers that fill it, so a broad term never builds the bitmap of all its
     matches, and a narrow one intersects its short posting lists with each tier's.
 
+    The top tiers, small together (top_tiers_floor), are one scan: each scan of a broad term walks its
+    long posting lists again, and all their matches fit in the sample whatever order they come in.
+
     The tier must be a smallint literal: `pop_tier = 8` (integer) is not in the btree_gin opclass and
     would turn the index condition into a filter over every match."""
-    tiers = [
-        matched.filter(pop_tier=Cast(Value(tier), SmallIntegerField())).values(*fields) for tier in POP_TIERS
-    ]
-    return tiers[0].union(*tiers[1:], all=True)
+    floor = top_tiers_floor()
+
+    def tier(value: int):
+        return Cast(Value(value), SmallIntegerField())
+
+    scans = [matched.filter(pop_tier__gte=tier(floor)).values(*fields)] if floor <= POP_TIERS[0] else []
+    scans += [matched.filter(pop_tier=tier(t)).values(*fields) for t in POP_TIERS if t < floor]
+    return scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
+
+
+TOP_TIERS_VIDEOS = TOTAL_CAP // 2  # at most this many videos, by the statistics, in the top tiers' scan
+TOP_TIERS_TTL_S = 60.0
+_top_tiers: dict[str, float] = {}
+
+
+def top_tiers_floor() -> int:
+    """The lowest tier of the top tiers read by one scan (by_popularity_tier): from the top down, the
+    tiers that hold at most TOP_TIERS_VIDEOS videos together, by the planner's statistics (the most
+    common tiers' frequencies, the rarer ones counted as top tiers, the row count scaled to the table's
+    current size as the planner scales it). POP_TIERS[0] + 1 (no shared scan) without statistics. Read
+    at most once a minute per process."""
+    now = time.monotonic()
+    if now - _top_tiers.get("read_at", -TOP_TIERS_TTL_S) < TOP_TIERS_TTL_S:
+        return int(_top_tiers["floor"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.most_common_vals::text::int[], s.most_common_freqs,
+                   c.reltuples * pg_relation_size(c.oid) / (current_setting('block_size')::int * c.relpages)
+            FROM pg_class c JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname
+            WHERE c.oid = 'search_document'::regclass AND s.attname = 'pop_tier' AND c.relpages > 0
+              AND c.reltuples > 0
+            """
+        )
+        row = cursor.fetchone()
+    floor = POP_TIERS[0] + 1
+    if row and row[0]:
+        values, freqs, videos = row
+        share = 1.0 - sum(freqs)  # the tiers rarer than the most common ones
+        for t in POP_TIERS:
+            share += sum(f for v, f in zip(values, freqs, strict=True) if v == t)
+            if videos * share > TOP_TIERS_VIDEOS:
+                break
+            floor = t
+    _top_tiers.update(floor=floor, read_at=now)
+    return floor
 
 
 def estimated_matches(matched: QuerySet[SearchDocument]) -> float:

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from search import selectors
+
 PLAN_VIDEOS = 100_000
 BIG_TABLES = {
     "api_video",
@@ -135,3 +137,36 @@ def test_order_by_views_walks_the_view_count_index(seeded, db, anon, name):
     path, params = HOT_QUERIES[name]
     indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
     assert "analytics_video_trending_views" in indexes
+
+
+def test_the_small_top_tiers_are_one_scan_and_answer_as_one_scan_per_tier(seeded, db, anon, monkeypatch):
+    """A broad term's sample is taken tier by tier from the most popular down; the top tiers, small
+    together (search.selectors.top_tiers_floor), are one GIN scan instead of one each. The answer is
+    the same as with one scan per tier, since all their matches fit in the sample."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    monkeypatch.setattr(selectors, "_top_tiers", {})
+    floor = selectors.top_tiers_floor()
+    assert 0 < floor <= selectors.POP_TIERS[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_document WHERE pop_tier >= %s", [floor])
+        (in_top_tiers,) = cursor.fetchone()
+    assert in_top_tiers <= 1.5 * selectors.TOP_TIERS_VIDEOS  # the statistics are a sample
+
+    path, params = HOT_QUERIES["broad"]
+    with CaptureQueriesContext(connection) as captured:
+        grouped = anon.get(path, params).json()
+    (sample,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
+    assert f'"pop_tier" >= ({floor})::smallint' in sample
+    assert f'"pop_tier" = ({floor - 1})::smallint' in sample
+    assert f'"pop_tier" = ({floor})::smallint' not in sample
+
+    monkeypatch.setattr(selectors, "_top_tiers", {"floor": selectors.POP_TIERS[0] + 1, "read_at": 1e18})
+    with CaptureQueriesContext(connection) as captured:
+        per_tier = anon.get(path, params).json()
+    (sample,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
+    assert '"pop_tier" >=' not in sample
+    assert grouped["total"] == per_tier["total"]
+    assert grouped["facets"] == per_tier["facets"]
+    assert [hit["id"] for hit in grouped["results"]] == [hit["id"] for hit in per_tier["results"]]
+    assert grouped["results"]
