@@ -95,23 +95,26 @@ def parse(q: str) -> ParsedQuery:
     return ParsedQuery(groups)
 
 
+def _either(a_sql: str, b_sql: str) -> str:
+    """`a || b`, or `a` alone where both forms are the same: a repeated lexeme would double the work of
+    the GIN scan and of ranking."""
+    return f"(SELECT CASE WHEN a = b THEN a ELSE a || b END FROM (SELECT {a_sql} AS a, {b_sql} AS b) AS forms)"
+
+
 def _term_sql(term: Term) -> tuple[str, list[str]]:
     if term.is_cjk:
-        # Bigram phrase for 2+ characters; a prefix of the word for a single character.
+        # The bigram phrase (for 2+ characters; a 2-character word is its own bigram) or the word
+        # as written; a prefix of the word for a single character.
         if len(CJK_PATTERN.findall(term.text)) >= 2:
-            sql = (
-                "(phraseto_tsquery('simple', vs_cjk_bigrams(%s)) "
-                "|| phraseto_tsquery('simple', vs_unaccent(%s)))"
+            sql = _either(
+                "phraseto_tsquery('simple', vs_cjk_bigrams(%s))", "phraseto_tsquery('simple', vs_unaccent(%s))"
             )
             return sql, [term.text, term.text]
         return "(plainto_tsquery('simple', %s)::text || ':*')::tsquery", [term.text]
     function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
     (config,) = STEM_CONFIGS
-    # The word as written, or its stem too where that differs: a repeated lexeme would double GIN work.
-    sql = (
-        f"(SELECT CASE WHEN a = b THEN a ELSE a || b END FROM (SELECT {function}('simple', vs_unaccent(%s)) AS a, "
-        f"{function}('{config}', vs_unaccent(%s)) AS b) AS forms)"
-    )
+    # The word as written, or its stem too where that differs.
+    sql = _either(f"{function}('simple', vs_unaccent(%s))", f"{function}('{config}', vs_unaccent(%s))")
     return sql, [term.text, term.text]
 
 
