@@ -221,12 +221,17 @@ class JSONPathExists(Lookup):
 FILTER_NAMES = frozenset(VideoFilterSet.base_filters)
 
 
+def has_filters(params) -> bool:
+    """Whether `params` holds any filter parameter (a present but empty one included)."""
+    return any(name in FILTER_NAMES or name.startswith("meta.") for name in params)
+
+
 def filter_videos(params, queryset: QuerySet) -> QuerySet:
     """`queryset` narrowed by the filter parameters in `params`; a bad value is a 400 invalid_parameter.
 
     With no filter parameter at all (a plain search) the FilterSet is not built: it deep-copies its
     filters and builds and cleans a form, about 1.5 ms of a request, to filter nothing."""
-    if not any(name in FILTER_NAMES or name.startswith("meta.") for name in params):
+    if not has_filters(params):
         return queryset
     filterset = VideoFilterSet(data=params, queryset=queryset)
     if not filterset.is_valid():

@@ -22,7 +22,7 @@ from django.db.models.functions import Cast
 
 from api import selectors as catalogue
 from api.errors import InvalidParameter
-from api.filters import filter_videos
+from api.filters import filter_videos, has_filters
 from api.models import Channel, Video
 from api.pagination import decode_cursor, encode_cursor
 from search.expressions import TsMatch
@@ -115,9 +115,10 @@ def video_search(*, request: SearchRequest) -> dict:
     parsed = parse(request.q) if request.q else ParsedQuery()
     if request.q and parsed.terms and not parsed.has_positive:
         raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
-    suggestion = corrected = tsquery = None
+    suggestion = corrected = tsquery = estimate = None
     if parsed.terms:
-        tsquery, unknown = analyse(parsed)
+        # without filters the planner's estimate of the matches comes with the tsquery
+        tsquery, unknown, estimate = analyse(parsed, estimate=not has_filters(request.params))
         corrections = spelling_corrections(unknown)
         if corrections:
             suggestion = parsed.replace_words(corrections).as_text()
@@ -125,7 +126,9 @@ def video_search(*, request: SearchRequest) -> dict:
     if tsquery == "" and request.q:
         matched = documents.none()
     relevance = request.order == "relevance" and bool(tsquery)
-    summary = count_and_facets(matched, request.facets, rank=(tsquery, request) if relevance else None)
+    summary = count_and_facets(
+        matched, request.facets, rank=(tsquery, request) if relevance else None, estimate=estimate
+    )
     if summary.total == 0 and suggestion:
         corrected_parsed = parse(suggestion)
         corrected_tsquery = to_tsquery(corrected_parsed)
@@ -269,7 +272,11 @@ class Summary:
 
 
 def count_and_facets(
-    matched: QuerySet[SearchDocument], facets: list[str], *, rank: tuple[str, SearchRequest] | None = None
+    matched: QuerySet[SearchDocument],
+    facets: list[str],
+    *,
+    rank: tuple[str, SearchRequest] | None = None,
+    estimate: float | None = None,
 ) -> Summary:
     """In one statement over a sample of at most TOTAL_CAP + 1 matches: the number of matches (exact up
     to TOTAL_CAP, then a lower bound), the facet counts over the sample, and, with `rank`, the page of the
@@ -284,7 +291,7 @@ def count_and_facets(
         # the row's address: ranking reads the candidates' documents by TID, without an index
         matched = matched.annotate(tid=RawSQL("search_document.ctid", (), output_field=TextField()))
         fields.append("tid")
-    broad = estimated_matches(matched) > BROAD_MATCHES
+    broad = (estimated_matches(matched) if estimate is None else estimate) > BROAD_MATCHES
     sample = by_popularity_tier(matched, *fields) if broad else matched.values(*fields)
     sample_sql, params = sample[: TOTAL_CAP + 1].query.sql_with_params()
     params = list(params)
@@ -419,19 +426,19 @@ UNKNOWN_WORDS_SQL = """ARRAY(
                         AND k.ndoc > 0))"""
 
 
-def analyse(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
-    """In one round trip: the tsquery text of `parsed` ('' when nothing searchable is left), and its words
-    that look misspelled (UNKNOWN_WORDS_SQL), typed form to normalised form."""
-    tsquery_expression, params = tsquery_sql(parsed)
+def analyse(parsed: ParsedQuery, *, estimate: bool = False) -> tuple[str, dict[str, str], float | None]:
+    """In one round trip: the tsquery text of `parsed` ('' when nothing searchable is left); its words
+    that look misspelled (UNKNOWN_WORDS_SQL), typed form to normalised form; and, with `estimate`, the
+    planner's estimate of the documents the tsquery matches (vs_estimated_matches, migrations_sql/0014)."""
+    tsquery_expression, tsquery_params = tsquery_sql(parsed)
     words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
-    if words:
-        sql, params = f"SELECT ({tsquery_expression})::text, {UNKNOWN_WORDS_SQL}", [*params, words]
-    else:
-        sql = f"SELECT ({tsquery_expression})::text, '{{}}'::text[]"
+    unknown_sql, params = (UNKNOWN_WORDS_SQL, [words]) if words else ("'{}'::text[]", [])
+    estimate_sql = "CASE WHEN numnode(t.q) > 0 THEN vs_estimated_matches(t.q) END" if estimate else "NULL"
+    sql = f"SELECT t.q::text, {unknown_sql}, {estimate_sql} FROM (SELECT ({tsquery_expression}) AS q) AS t"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        tsquery, unknown = cursor.fetchone()
-    return tsquery or "", dict(unknown)
+        cursor.execute(sql, [*params, *tsquery_params])
+        tsquery, unknown, estimated = cursor.fetchone()
+    return tsquery or "", dict(unknown), estimated
 
 
 def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:

@@ -170,3 +170,24 @@ def test_the_small_top_tiers_are_one_scan_and_answer_as_one_scan_per_tier(seeded
     assert grouped["facets"] == per_tier["facets"]
     assert [hit["id"] for hit in grouped["results"]] == [hit["id"] for hit in per_tier["results"]]
     assert grouped["results"]
+
+
+@pytest.mark.parametrize(
+    ("params", "explains", "tiered"),
+    [
+        ({"q": "kimchi stew"}, 0, False),
+        ({"q": "subscribe"}, 0, True),
+        ({"q": "subscribe", "category": "music"}, 1, False),
+    ],
+)
+def test_the_planner_estimate_that_picks_the_sampling(seeded, db, anon, params, explains, tiered):
+    """A plain search gets the planner's estimate of its matches with its tsquery (vs_estimated_matches),
+    in the same statement; a filtered one EXPLAINs its filtered matches. Many expected matches sample
+    tier by tier; few read them all in one scan."""
+    with CaptureQueriesContext(connection) as captured:
+        assert anon.get("/api/v1/search/videos", params).status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert sum(sql.startswith("EXPLAIN") for sql in statements) == explains
+    assert any("vs_estimated_matches" in sql for sql in statements) == (explains == 0)
+    (sample,) = [sql for sql in statements if "WITH m AS" in sql]
+    assert ('"pop_tier" >=' in sample or '"pop_tier" = (' in sample) == tiered
