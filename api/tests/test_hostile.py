@@ -179,7 +179,10 @@ def test_invalid_utf8_and_nul_in_bodies(owner_client, channel):
     assert_error(response, 400, "invalid_body")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_query_past_the_statement_timeout_answers_503(anon, video, django_db_blocker):
+    """In autocommit, as requests run: a statement cancelled by the timeout ends its own (implicit)
+    transaction, so the connection stays usable (the SET in `finally` runs on it)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
