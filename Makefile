@@ -46,6 +46,7 @@ vendor: $(TOOLS)
 	mv explorer/static/explorer/vendor/LICENSE.md explorer/static/explorer/vendor/chart.js.LICENSE.md
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.run
 
 load: $(STAMP)

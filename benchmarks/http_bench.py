@@ -42,7 +42,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         **os.environ,
         "PORT": str(port),
         "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": str(workers),
+        **({"WEB_CONCURRENCY": str(workers)} if workers else {}),  # 0: as gunicorn.conf.py says
         "LOG_LEVEL": "warning",
         "THROTTLING": "off",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),

@@ -109,6 +109,16 @@ def main() -> None:
             + ", ".join(f"{rate:,}" for rate in ingest["windows_events_per_s"])
             + ".",
         ]
+    mix_path = RESULTS / "search_mix.json"
+    if mix_path.exists():
+        from benchmarks.search_mix import markdown
+
+        mix = json.loads(mix_path.read_text())
+        report["search_mix"] = {
+            key: mix[key] for key in ("by_kind", "by_band", "overall", "concurrent", "index")
+        }
+        (RESULTS / "report.json").write_text(json.dumps(report, indent=2))
+        lines += ["", "#" + markdown(mix)]
     (RESULTS / "report.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

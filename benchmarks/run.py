@@ -1,5 +1,6 @@
-"""`make bench`: seed the benchmark database if needed, run the HTTP latency run and then the in-process
-suites (pytest-benchmark), and write benchmarks/results/{inprocess,http,report}.json and report.md.
+"""`make bench`: seed the benchmark database if needed, run the HTTP latency run, the search mix beside
+tantivy (benchmarks.search_mix) and then the in-process suites (pytest-benchmark), and write
+benchmarks/results/{inprocess,http,search_mix,report}.json and report.md.
 
     BENCH_VIDEOS=1000000 BENCH_EVENTS=10000000 make bench   # the scale of the issues (default)
     BENCH_VIDEOS=20000 BENCH_EVENTS=200000 make bench       # CI scale
@@ -64,6 +65,23 @@ def main() -> None:
     # after them, ingestion ran at 7,000 events/s where it sustains 11,000-13,000.
     subprocess.run(
         [sys.executable, "-m", "benchmarks.http_bench", "--out", str(RESULTS / "http.json")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    # The real query mix beside tantivy (issue 15), before the naive baselines for the same reason.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.search_mix",
+            "--out",
+            str(RESULTS / "search_mix.json"),
+            "--per-kind",
+            os.environ.get("BENCH_MIX_PER_KIND", "30"),
+            "--rounds",
+            os.environ.get("BENCH_MIX_ROUNDS", "3"),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
