@@ -111,7 +111,10 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # VACUUM, not only ANALYZE: after a bulk load the visibility map is empty and no row has its
             # hint bits, so the first reads of every page would write it, and bitmap scans check every row.
+            # at 1M videos it runs for a minute, past the statement timeout of requests
+            cursor.execute("SET statement_timeout = 0")
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+            cursor.execute("RESET statement_timeout")
         self.seed_events(options)
         self.stdout.write(
             self.style.SUCCESS(
