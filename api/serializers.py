@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -122,13 +123,17 @@ class ChannelUpdateSerializer(ChannelSerializer):
         read_only_fields = [*ChannelSerializer.Meta.read_only_fields, "handle"]
 
 
-@extend_schema_field({"type": "object", "additionalProperties": True, "description": "At most 16 KiB as JSON."})
+@extend_schema_field(
+    {"type": "object", "additionalProperties": True, "description": "At most 16 KiB as JSON."}
+)
 class MetadataField(serializers.JSONField):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError("Expected a JSON object.")
         if json_depth(data) > METADATA_MAX_DEPTH:
-            raise serializers.ValidationError(f"Metadata is nested more than {METADATA_MAX_DEPTH} levels deep.")
+            raise serializers.ValidationError(
+                f"Metadata is nested more than {METADATA_MAX_DEPTH} levels deep."
+            )
         if len(json.dumps(data, ensure_ascii=False).encode()) > METADATA_MAX_BYTES:
             raise serializers.ValidationError(
                 f"Ensure metadata is at most {METADATA_MAX_BYTES} bytes as JSON."
@@ -248,9 +253,50 @@ def _reader(serializer_class: type[serializers.Serializer]) -> serializers.Seria
     return serializer_class()
 
 
+def _timestamp(value: datetime | None) -> str | None:
+    """A time as DRF's DateTimeField gives it: ISO 8601 in UTC, `Z` for the offset."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def video_data(video: Video) -> dict:
+    """`VideoSerializer().to_representation(video)`, written out: a page of 20 search results took
+    5 ms through DRF's field machinery and takes 0.2 ms here (a test checks the two agree)."""
+    channel = video.channel
+    return {
+        "id": video.pk,
+        "channel": {"id": channel.pk, "handle": channel.handle, "name": channel.name},
+        "title": video.title,
+        "description": video.description,
+        "tags": list(video.tags),
+        "category": video.category,
+        "language": video.language,
+        "region": video.region,
+        "duration_s": video.duration_s,
+        "published_at": _timestamp(video.published_at),
+        "metadata": video.metadata,
+        "view_count": video.view_count,
+        "like_count": video.like_count,
+        "dislike_count": video.dislike_count,
+        "comment_count": video.comment_count,
+        "url": settings.VIDEO_URL_TEMPLATE.format(id=video.pk),
+        "thumbnail_url": settings.THUMBNAIL_URL_TEMPLATE.format(id=video.pk),
+    }
+
+
+# Serializers whose representation is written out above, for the lists that read many rows.
+WRITTEN_OUT = {VideoSerializer: video_data}
+
+
 def represent(serializer_class: type[serializers.Serializer], instances) -> list[dict]:
-    """`serializer_class(instances, many=True).data` for these context-free serializers, with the
-    serializer's fields built once per process: DRF builds a ModelSerializer's fields anew for every
-    serializer instance (about 1 ms for a video and its channel), though they keep no state."""
+    """`serializer_class(instances, many=True).data` for these context-free serializers: through the
+    written-out representation where there is one, else with the serializer's fields built once per
+    process (DRF builds a ModelSerializer's fields anew for every serializer instance, about 1 ms for a
+    video and its channel, though they keep no state)."""
+    written_out = WRITTEN_OUT.get(serializer_class)
+    if written_out is not None:
+        return [written_out(instance) for instance in instances]
     reader = _reader(serializer_class)
     return [reader.to_representation(instance) for instance in instances]

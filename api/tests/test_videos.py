@@ -277,3 +277,26 @@ def test_cursor_is_bound_to_its_ordering(anon, make_video):
     next_url = anon.get("/api/v1/videos/?order=views&page_size=1").json()["next"]
     cursor = parse_qs(urlparse(next_url).query)["cursor"][0]
     assert_error(anon.get(f"/api/v1/videos/?order=date&cursor={cursor}"), 400, "invalid_parameter")
+
+
+def test_the_written_out_representation_is_the_serializers(make_video):
+    """api.serializers.video_data, which list pages use, says exactly what VideoSerializer says."""
+    from api.selectors import videos_base
+    from api.serializers import VideoSerializer, represent, video_data
+
+    made = [
+        make_video(title="<b>Kimchi</b> & stew", description="", tags=[], metadata={}),
+        make_video(
+            title="서울에서",
+            description="x" * 300,
+            tags=["korean food", "recipe"],
+            metadata={"captions": ["ko", "en"], "fps": 60.5, "nested": {"a": None}},
+            published_at=datetime(2024, 2, 29, 23, 59, 59, 123456, tzinfo=UTC),
+            duration_s=0,
+        ),
+    ]
+    videos = list(videos_base().filter(pk__in=[v.pk for v in made]).order_by("pk"))
+    assert len(videos) == 2
+    for video in videos:
+        assert video_data(video) == VideoSerializer().to_representation(video)
+    assert represent(VideoSerializer, videos) == [VideoSerializer(v).data for v in videos]
