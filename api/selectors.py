@@ -5,17 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import F, QuerySet
 
-from api.models import Channel, Comment, Video
+from api.models import RATING, Channel, Comment, Video
 from api.pagination import KeysetPagination
-
-# Bayesian average of likes (one prior like and one prior dislike): a 1/1 video does not outrank 950/1000.
-RATING = ExpressionWrapper(
-    (Cast(F("like_count"), FloatField()) + 1.0) / (F("like_count") + F("dislike_count") + 2.0),
-    output_field=FloatField(),
-)
 
 VIDEO_ORDERINGS: dict[str, KeysetPagination] = {
     "date": KeysetPagination(

@@ -194,11 +194,26 @@ def time_rebuild() -> float:
     return round(time.perf_counter() - started, 1)
 
 
-def run(args) -> dict:
-    setup_django()
+def peer_index(videos: int, *, reuse: bool):
+    """tantivy's index of every video, built now (timed) or, with `reuse`, the one a run left."""
     from django.db import connection, transaction
 
     from benchmarks import tantivy_peer
+
+    peer = tantivy_peer.reopen(PEER_PATH, documents=videos) if reuse else None
+    if peer:
+        return peer
+    with (
+        transaction.atomic(),
+        connection.connection.cursor(name="peer_corpus") as cursor,  # a server-side cursor
+        tqdm(total=videos, desc="tantivy index", unit="video", mininterval=2) as bar,
+    ):
+        return tantivy_peer.build(cursor, PEER_PATH, progress=bar.update)
+
+
+def run(args) -> dict:
+    setup_django()
+    from django.db import connection
 
     with connection.cursor() as cursor:
         workload = search_workload(cursor, seed=args.seed, per_kind=args.per_kind)
@@ -218,12 +233,7 @@ def run(args) -> dict:
             answered.append(answered_params(query, json.loads(body)))
         matches = [exact_matches(params) for params in tqdm(answered, desc="exact counts", mininterval=2)]
         bands = [band_of(n) for n in matches]
-        with (
-            transaction.atomic(),
-            connection.connection.cursor(name="peer_corpus") as cursor,
-            tqdm(total=videos, desc="tantivy index", unit="video", mininterval=2) as bar,
-        ):
-            peer = tantivy_peer.build(cursor, PEER_PATH, progress=bar.update)
+        peer = peer_index(videos, reuse=args.reuse_peer)
         peer_timings = time_peer(peer, workload, args.rounds, args.seed)
         our_timings = time_ours(port, workload, args.rounds, args.seed)
         throughput = concurrent(port, workload, clients=args.clients, seconds=args.concurrent_seconds)
@@ -335,6 +345,9 @@ def main() -> None:
         "--workers", type=int, default=0, help="gunicorn workers (0: as gunicorn.conf.py says)"
     )
     parser.add_argument("--time-rebuild", action="store_true", help="also time `manage.py search_rebuild`")
+    parser.add_argument(
+        "--reuse-peer", action="store_true", help="reuse the tantivy index of a run on as many videos"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "search_mix.json")
     args = parser.parse_args()
     report = run(args)

@@ -9,6 +9,7 @@ BM25 weighted by log views (`weight_by_field`), top 10 with the exact count, lik
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -151,4 +152,21 @@ def build(cursor, path: Path, *, progress=None) -> Peer:
     index.reload()
     build_s = time.perf_counter() - started
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    (path.parent / "tantivy.json").write_text(json.dumps({"build_s": build_s, "documents": documents}))
     return Peer(index=index, build_s=build_s, size_bytes=size, documents=documents)
+
+
+def reopen(path: Path, *, documents: int) -> Peer | None:
+    """The index `build` left at `path`, if it holds `documents` documents (a rerun on the same
+    catalogue need not index it again)."""
+    import tantivy
+
+    marker = path.parent / "tantivy.json"
+    if not marker.exists():
+        return None
+    built = json.loads(marker.read_text())
+    if built["documents"] != documents:
+        return None
+    index = tantivy.Index.open(str(path))
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return Peer(index=index, build_s=built["build_s"], size_bytes=size, documents=documents)

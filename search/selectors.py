@@ -1,8 +1,9 @@
 """Reads for search: matching, bounded ranking, totals, facets, highlights, did-you-mean, suggestions.
 
 Every statement here does bounded work whatever the query matches: totals and facets look at no more
-than TOTAL_CAP matches; relevance ranks no more than CANDIDATES matches, taken from the most popular
-tiers down (see vs_pop_tier), each tier one GIN scan.
+than COUNT_CAP + 1 matches (past it the total is the planner's estimate, marked as one); relevance ranks
+no more than CANDIDATES matches, taken from the most popular tiers down (see vs_pop_tier), each tier one
+GIN scan.
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ from search.expressions import TsMatch
 from search.models import SearchDocument
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery, tsquery_sql
 
-TOTAL_CAP = 10_000
-BROAD_MATCHES = 3 * TOTAL_CAP  # expected matches past which the sample is taken tier by tier
-CANDIDATES = 1_000
+# Totals are exact up to COUNT_CAP matches. Each counted match is a visit of its document's heap row
+# (about 6 us warm at 1M videos), so past the cap the total is the planner's estimate, marked as one, and
+# facets count the sample of the COUNT_CAP + 1 most viewed matches ("facets_sampled": true).
+COUNT_CAP = 1_000
+TOTAL_CAP = 10_000  # channel search, over a far smaller table, counts this far
+BROAD_MATCHES = COUNT_CAP  # expected matches past which the sample is taken tier by tier
+CANDIDATES = COUNT_CAP
 POP_TIERS = range(19, -1, -1)
 FACET_COLUMNS = {  # each facet and the column it counts
     "category": "category",
@@ -146,7 +151,7 @@ def video_search(*, request: SearchRequest) -> dict:
                 corrected_summary,
             )
             corrected = suggestion
-    total, facets = summary.total, summary.facets
+    facets = summary.facets
     order = request.order if tsquery or request.order != "relevance" else "date"
     if order == "relevance":
         rows, next_cursor = summary.ranked, summary.next_cursor
@@ -161,10 +166,11 @@ def video_search(*, request: SearchRequest) -> dict:
     highlights = highlights_of([video for video, _ in results], parsed) if highlight else {}
     return {
         "query": {"q": request.q, "corrected": corrected},
-        "total": {"value": min(total, TOTAL_CAP), "relation": "gte" if total > TOTAL_CAP else "eq"},
+        "total": total_of(summary),
         "results": results,
         "highlights": highlights,
         "facets": facets,
+        "facets_sampled": bool(request.facets) and summary.total > COUNT_CAP,
         "suggestion": suggestion,
         "next_cursor": next_cursor,
         "took_ms": round((time.perf_counter() - started) * 1000),
@@ -214,7 +220,7 @@ def by_popularity_tier(matched: QuerySet[SearchDocument], *fields: str) -> Query
     return scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
 
 
-TOP_TIERS_VIDEOS = TOTAL_CAP // 2  # at most this many videos, by the statistics, in the top tiers' scan
+TOP_TIERS_VIDEOS = COUNT_CAP  # at most this many videos, by the statistics, in the top tiers' scan
 TOP_TIERS_TTL_S = 60.0
 _top_tiers: dict[str, float] = {}
 
@@ -265,10 +271,28 @@ def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
 
 @dataclass
 class Summary:
-    total: int
+    total: int  # exact up to COUNT_CAP, then COUNT_CAP + 1
     facets: dict
     ranked: list[tuple[int, float]]  # the page, when ranking by relevance
     next_cursor: str | None
+    estimate: float | None = None  # the planner's estimate of the matches, where it was asked
+
+
+def significant(value: float, digits: int = 2) -> int:
+    """`value` rounded to `digits` significant digits: an estimate says no more than it knows."""
+    exponent = max(0, len(str(int(value))) - digits)
+    return int(round(value, -exponent))
+
+
+def total_of(summary: Summary) -> dict:
+    """The `total` of a response: exact up to COUNT_CAP; past it the planner's estimate of the matches
+    (relation `estimate`), or COUNT_CAP as a lower bound (`gte`) where the estimate is below what was
+    counted (it multiplies the words' frequencies as if they were independent)."""
+    if summary.total <= COUNT_CAP:
+        return {"value": summary.total, "relation": "eq"}
+    if summary.estimate and summary.estimate > COUNT_CAP:
+        return {"value": significant(summary.estimate), "relation": "estimate"}
+    return {"value": COUNT_CAP, "relation": "gte"}
 
 
 def count_and_facets(
@@ -278,8 +302,8 @@ def count_and_facets(
     rank: tuple[str, SearchRequest] | None = None,
     estimate: float | None = None,
 ) -> Summary:
-    """In one statement over a sample of at most TOTAL_CAP + 1 matches: the number of matches (exact up
-    to TOTAL_CAP, then a lower bound), the facet counts over the sample, and, with `rank`, the page of the
+    """In one statement over a sample of at most COUNT_CAP + 1 matches: the number of matches (exact up
+    to COUNT_CAP, then COUNT_CAP + 1), the facet counts over the sample, and, with `rank`, the page of the
     CANDIDATES most popular matches of the sample ranked by relevance. When the planner expects many
     matches, the sample is taken from the most popular tier down (see by_popularity_tier), so a broad
     term never builds the bitmap of all its matches, and the candidates are the most popular of all."""
@@ -291,9 +315,30 @@ def count_and_facets(
         # the row's address: ranking reads the candidates' documents by TID, without an index
         matched = matched.annotate(tid=RawSQL("search_document.ctid", (), output_field=TextField()))
         fields.append("tid")
-    broad = (estimated_matches(matched) if estimate is None else estimate) > BROAD_MATCHES
-    sample = by_popularity_tier(matched, *fields) if broad else matched.values(*fields)
-    sample_sql, params = sample[: TOTAL_CAP + 1].query.sql_with_params()
+    if estimate is None:
+        estimate = estimated_matches(matched)
+    tiered = estimate > BROAD_MATCHES
+    summary = summarise_sample(matched, fields, facets, rank=rank, tiered=tiered, estimate=estimate)
+    if rank and not tiered and summary.total > COUNT_CAP:
+        # The planner expected few matches (it multiplies the words' frequencies as if independent:
+        # `kimchi stew` 23 for 5,184): the sample read was the first matches found, not the most popular.
+        summary = summarise_sample(matched, fields, facets, rank=rank, tiered=True, estimate=estimate)
+    return summary
+
+
+def summarise_sample(
+    matched: QuerySet[SearchDocument],
+    fields: list[str],
+    facets: list[str],
+    *,
+    rank: tuple[str, SearchRequest] | None,
+    tiered: bool,
+    estimate: float,
+) -> Summary:
+    """count_and_facets over one sample: the first COUNT_CAP + 1 matches found or, `tiered`, the most
+    popular ones."""
+    sample = by_popularity_tier(matched, *fields) if tiered else matched.values(*fields)
+    sample_sql, params = sample[: COUNT_CAP + 1].query.sql_with_params()
     params = list(params)
     parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
     for facet in facets:
@@ -319,8 +364,10 @@ def count_and_facets(
             )
             after = "WHERE (score, video_id) < (%s, %s)"
             after_params = [score, last_id]
+        # An untiered sample that overflows is read again tiered (count_and_facets): rank it only whole.
+        whole = "TRUE" if tiered else f"(SELECT count(*) FROM m) <= {COUNT_CAP}"
         ctes += f""",
-            top AS (SELECT tid FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
+            top AS (SELECT tid FROM m WHERE {whole} ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
             c AS (SELECT d.video_id, d.document, d.pop_score, d.published_at
                   FROM top JOIN search_document d ON d.ctid = top.tid::tid),
             scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c)"""
@@ -343,7 +390,7 @@ def count_and_facets(
     if rank and len(ranked) > rank[1].page_size:
         ranked = ranked[: rank[1].page_size]
         next_cursor = encode_cursor(ordering="relevance", values=[ranked[-1][1], ranked[-1][0], as_of])
-    return Summary(total, counted, ranked, next_cursor)
+    return Summary(total, counted, ranked, next_cursor, estimate)
 
 
 def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchRequest):
@@ -354,8 +401,11 @@ def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchR
         videos, pagination = trending_ordered_videos()
     else:
         videos, pagination = catalogue.video_list(order=order), catalogue.VIDEO_ORDERINGS[order]
-    videos = videos.filter(pk__in=matched.values("video_id"))
-    page, next_cursor = pagination.page(videos, size=request.page_size, cursor=request.cursor)
+    # Only the keys: the page's ids are read in that order, without the channel join and the wide
+    # columns (a mid-frequency word sorts all its matches; the page's videos are read once, afterwards).
+    keys = videos.select_related(None).only("id", "published_at", "view_count", "like_count", "dislike_count")
+    keys = keys.filter(pk__in=matched.values("video_id"))
+    page, next_cursor = pagination.page(keys, size=request.page_size, cursor=request.cursor)
     return [(video.pk, None) for video in page], next_cursor
 
 

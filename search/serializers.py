@@ -14,7 +14,12 @@ class QueryEchoSerializer(serializers.Serializer):
 
 class TotalSerializer(serializers.Serializer):
     value = serializers.IntegerField()
-    relation = serializers.ChoiceField(choices=["eq", "gte"], help_text="gte: counting stopped at 10,000.")
+    relation = serializers.ChoiceField(
+        choices=["eq", "gte", "estimate"],
+        help_text="eq: exact (video search counts up to 1,000 matches, channel search up to 10,000); "
+        "estimate: past that, the planner's estimate of the matches, rounded to two significant digits; "
+        "gte: past that, and value is a lower bound.",
+    )
 
 
 class HighlightSerializer(serializers.Serializer):
@@ -41,7 +46,11 @@ class VideoSearchResponseSerializer(serializers.Serializer):
     results = VideoHitSerializer(many=True)
     facets = serializers.DictField(
         child=FacetValueSerializer(many=True),
-        help_text="Exact when total.relation is eq; else over the first 10,000 matches.",
+        help_text="Counts over every match when total.relation is eq; else over the 1,001 most viewed "
+        "matches (facets_sampled is then true).",
+    )
+    facets_sampled = serializers.BooleanField(
+        help_text="true when the facets count a sample: the 1,001 most viewed matches."
     )
     suggestion = serializers.CharField(allow_null=True)
     next = serializers.URLField(allow_null=True)

@@ -73,6 +73,7 @@ class VideoSearchView(GenericAPIView):
                 "total": found["total"],
                 "results": results,
                 "facets": found["facets"],
+                "facets_sampled": found["facets_sampled"],
                 "suggestion": found["suggestion"],
                 "next": next_page_url(request, found["next_cursor"]),
                 "previous": None,

@@ -87,6 +87,10 @@ HOT_QUERIES = {
     "channels": ("/api/v1/search/channels", {"q": "kitchen"}),
     "videos_by_views": ("/api/v1/videos/", {"order": "views"}),
     "videos_by_views_filtered": ("/api/v1/videos/", {"order": "views", "category": "music"}),
+    "videos_by_rating": ("/api/v1/videos/", {"order": "rating"}),
+    "search_by_rating": ("/api/v1/search/videos", {"q": "subscribe", "order": "rating"}),
+    "search_by_trending": ("/api/v1/search/videos", {"q": "subscribe", "order": "trending"}),
+    "search_by_date": ("/api/v1/search/videos", {"q": "subscribe", "order": "date"}),
 }
 
 
@@ -139,6 +143,23 @@ def test_order_by_views_walks_the_view_count_index(seeded, db, anon, name):
     assert "analytics_video_trending_views" in indexes
 
 
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [
+        ("videos_by_rating", "video_rating_idx"),
+        ("search_by_rating", "video_rating_idx"),
+        ("search_by_trending", "analytics_video_trending_order"),
+        ("search_by_date", "video_published_idx"),
+    ],
+)
+def test_each_order_of_a_broad_search_walks_its_index(seeded, db, anon, name, index):
+    """A page of a broad word in a catalogue order walks that order's index and stops after a page,
+    instead of scoring and sorting every match (at 1M videos `guide` by trending took 1.3 s that way)."""
+    path, params = HOT_QUERIES[name]
+    indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
+    assert index in indexes, indexes
+
+
 def test_the_small_top_tiers_are_one_scan_and_answer_as_one_scan_per_tier(seeded, db, anon, monkeypatch):
     """A broad term's sample is taken tier by tier from the most popular down; the top tiers, small
     together (search.selectors.top_tiers_floor), are one GIN scan instead of one each. The answer is
@@ -177,7 +198,8 @@ def test_the_small_top_tiers_are_one_scan_and_answer_as_one_scan_per_tier(seeded
     [
         ({"q": "kimchi stew"}, 0, False),
         ({"q": "subscribe"}, 0, True),
-        ({"q": "subscribe", "category": "music"}, 1, False),
+        ({"q": "kimchi stew", "language": "de"}, 1, False),
+        ({"q": "subscribe", "category": "music"}, 1, True),
     ],
 )
 def test_the_planner_estimate_that_picks_the_sampling(seeded, db, anon, params, explains, tiered):

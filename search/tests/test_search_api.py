@@ -102,7 +102,17 @@ def test_empty_query_browses_with_filters_and_facets(anon, videos):
 
 def test_response_shape(anon, videos):
     body = anon.get("/api/v1/search/videos", {"q": "kimchi"}).json()
-    assert set(body) == {"query", "total", "results", "facets", "suggestion", "next", "previous", "took_ms"}
+    assert set(body) == {
+        "query",
+        "total",
+        "results",
+        "facets",
+        "facets_sampled",
+        "suggestion",
+        "next",
+        "previous",
+        "took_ms",
+    }
     hit = body["results"][0]
     assert {"id", "channel", "title", "score", "highlight", "view_count", "url"} <= set(hit)
 
@@ -214,3 +224,76 @@ def test_suggestions_rebuild_with_a_channel_without_videos(owner, video):
     with connection.cursor() as cursor:
         cursor.execute("SELECT weight FROM search_suggestion WHERE text = 'Empty Kitchen' LIMIT 1")
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("total", "estimate", "expected"),
+    [
+        (0, None, {"value": 0, "relation": "eq"}),
+        (1_000, 50_000.0, {"value": 1_000, "relation": "eq"}),
+        (1_001, 97_445.0, {"value": 97_000, "relation": "estimate"}),
+        (1_001, 1_234.0, {"value": 1_200, "relation": "estimate"}),
+        (1_001, 480.0, {"value": 1_000, "relation": "gte"}),  # independent words: an estimate too low
+        (1_001, None, {"value": 1_000, "relation": "gte"}),
+    ],
+)
+def test_totals_are_exact_up_to_the_cap_then_an_estimate(total, estimate, expected):
+    from search.selectors import Summary, total_of
+
+    assert total_of(Summary(total, {}, [], None, estimate)) == expected
+
+
+def test_past_the_cap_the_total_is_marked_and_facets_say_they_count_a_sample(anon, make_video, monkeypatch):
+    """Past COUNT_CAP matches the count stops (at the cap + 1) and the facets count that sample, the most
+    viewed matches; the response says both. The cap is lowered here: the real one is 1,000."""
+    from search import selectors
+
+    for n in range(6):
+        make_video(title=f"Sampled cooking {n}", category="music" if n % 2 else "howto")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    body = anon.get("/api/v1/search/videos", {"q": "cooking", "facets": "category"}).json()
+    assert body["total"]["relation"] in ("estimate", "gte")
+    assert body["total"]["value"] >= 3
+    assert body["facets_sampled"] is True
+    assert sum(bucket["count"] for bucket in body["facets"]["category"]) == 4  # the sample: cap + 1
+    assert len(body["results"]) == 4  # ranking reads the sample too
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1_000)
+    body = anon.get("/api/v1/search/videos", {"q": "cooking", "facets": "category"}).json()
+    assert body["total"] == {"value": 6, "relation": "eq"}
+    assert body["facets_sampled"] is False
+    assert body["facets"]["category"] == [{"value": "howto", "count": 3}, {"value": "music", "count": 3}]
+
+
+@pytest.mark.parametrize("order", ["date", "views", "rating", "trending"])
+def test_search_pages_through_every_match_in_each_order(anon, make_video, order):
+    """Non-relevance orders read only the keys of the matches in the order's index (the videos of the
+    page afterwards): following `next` gives every match once, in the order of one big page, ties
+    broken by id and never-viewed videos last for trending."""
+    from datetime import UTC, datetime, timedelta
+
+    from analytics.models import VideoTrending
+
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    made = []
+    for i in range(13):  # repeated keys force the id tie-break
+        video = make_video(title=f"Paged recipe {i}", published_at=base + timedelta(hours=i // 3))
+        Video.objects.filter(pk=video.pk).update(view_count=i % 4, like_count=i % 5, dislike_count=i % 2)
+        VideoTrending.objects.filter(video_id=video.pk).update(
+            view_count=i % 4, score_log=None if i % 3 == 0 else float(i % 4)
+        )
+        made.append(video.pk)
+    make_video(title="Gardening basics")  # not a match
+    seen, url = [], f"/api/v1/search/videos?q=paged&order={order}&page_size=4"
+    for _ in range(20):  # bounded: a cursor that does not advance fails instead of looping
+        if not url:
+            break
+        page = anon.get(url).json()
+        seen += [hit["id"] for hit in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
+    whole = anon.get("/api/v1/search/videos", {"q": "paged", "order": order, "page_size": 50}).json()
+    assert seen == [hit["id"] for hit in whole["results"]]
+    if order == "trending":
+        never_viewed = {pk for i, pk in enumerate(made) if i % 3 == 0}
+        assert set(seen[-len(never_viewed) :]) == never_viewed

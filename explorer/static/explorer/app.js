@@ -156,8 +156,8 @@
     nextPage = data.next;
     $("#more").hidden = !nextPage;
     if (append) return;
-    const total = data.total.relation === "eq" ? t("results", { n: number(data.total.value) })
-      : t("results.gte", { n: number(data.total.value) });
+    const total = t(data.total.relation === "eq" ? "results" : `results.${data.total.relation}`,
+      { n: number(data.total.value) });
     $("#total").textContent = data.results.length ? total : t("nothing");
     const corrected = $("#corrected");
     corrected.hidden = !data.query.corrected;
@@ -176,12 +176,18 @@
       });
       didYouMean.append(link);
     }
-    renderFacets(data.facets || {}, p);
+    renderFacets(data.facets || {}, p, data.facets_sampled);
   }
 
-  function renderFacets(facets, p) {
+  function renderFacets(facets, p, sampled) {
     const aside = $("#facets");
     aside.replaceChildren();
+    if (sampled && Object.values(facets).some((buckets) => buckets.length)) {
+      const note = document.createElement("p");
+      note.className = "facets-sampled";
+      note.textContent = t("facets.sampled");
+      aside.append(note);
+    }
     for (const [name, buckets] of Object.entries(facets)) {
       if (!buckets.length) continue;
       const group = document.createElement("div");
