@@ -45,7 +45,7 @@ class SearchDocument(models.Model):
             GinIndex("document", "pop_tier", "category", "language", "region", name="search_document_gin"),
             GinIndex(fields=["tags"], name="search_document_tags_gin"),
             # metadata beside the tier and the common filters: a filter-only browse samples tier by tier
-            # (search.selectors.by_popularity_tier), and the scan of each tier intersects the metadata
+            # (search.selectors.sample_sql), and the scan of each tier intersects the metadata
             # entry's long posting list with the tier's inside the index instead of building the bitmap
             # of every video with that metadata once per tier.
             GinIndex(

@@ -98,7 +98,9 @@ def parse(q: str) -> ParsedQuery:
 def _either(a_sql: str, b_sql: str) -> str:
     """`a || b`, or `a` alone where both forms are the same: a repeated lexeme would double the work of
     the GIN scan and of ranking."""
-    return f"(SELECT CASE WHEN a = b THEN a ELSE a || b END FROM (SELECT {a_sql} AS a, {b_sql} AS b) AS forms)"
+    return (
+        f"(SELECT CASE WHEN a = b THEN a ELSE a || b END FROM (SELECT {a_sql} AS a, {b_sql} AS b) AS forms)"
+    )
 
 
 def _term_sql(term: Term) -> tuple[str, list[str]]:
@@ -107,7 +109,8 @@ def _term_sql(term: Term) -> tuple[str, list[str]]:
         # as written; a prefix of the word for a single character.
         if len(CJK_PATTERN.findall(term.text)) >= 2:
             sql = _either(
-                "phraseto_tsquery('simple', vs_cjk_bigrams(%s))", "phraseto_tsquery('simple', vs_unaccent(%s))"
+                "phraseto_tsquery('simple', vs_cjk_bigrams(%s))",
+                "phraseto_tsquery('simple', vs_unaccent(%s))",
             )
             return sql, [term.text, term.text]
         return "(plainto_tsquery('simple', %s)::text || ':*')::tsquery", [term.text]

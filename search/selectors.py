@@ -17,9 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet, SmallIntegerField, TextField, Value
+from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 
 from api import selectors as catalogue
 from api.errors import InvalidParameter
@@ -36,6 +35,10 @@ from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery, tsque
 COUNT_CAP = 1_000
 TOTAL_CAP = 10_000  # channel search, over a far smaller table, counts this far
 BROAD_MATCHES = COUNT_CAP  # expected matches past which the sample is taken tier by tier
+# Where the planner expects few matches, every match is read, up to this many: it multiplies the words'
+# frequencies as if they were independent (`kimchi stew`: 23 expected, 5,184 found), and a sample of the
+# first matches found would rank arbitrary candidates. Past this many the sample is read again, tiered.
+UNTIERED_CAP = 5 * COUNT_CAP
 CANDIDATES = COUNT_CAP
 POP_TIERS = range(19, -1, -1)
 FACET_COLUMNS = {  # each facet and the column it counts
@@ -170,7 +173,7 @@ def video_search(*, request: SearchRequest) -> dict:
         "results": results,
         "highlights": highlights,
         "facets": facets,
-        "facets_sampled": bool(request.facets) and summary.total > COUNT_CAP,
+        "facets_sampled": bool(request.facets) and not summary.complete,
         "suggestion": suggestion,
         "next_cursor": next_cursor,
         "took_ms": round((time.perf_counter() - started) * 1000),
@@ -200,24 +203,33 @@ def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str 
             return results
 
 
-def by_popularity_tier(matched: QuerySet[SearchDocument], *fields: str) -> QuerySet:
-    """The matches, most popular tier first, as a UNION ALL of one GIN scan per tier: under a LIMIT the
+def sample_sql(
+    matched: QuerySet[SearchDocument], fields: list[str], *, tiered: bool, limit: int
+) -> tuple[str, list]:
+    """The statement of a sample of at most `limit` matches, with their `fields`: the first found or,
+    `tiered`, the most popular tier first, as a UNION ALL of one GIN scan per tier (under the LIMIT the
     Append stops at the first tiers that fill it, so a broad term never builds the bitmap of all its
-    matches, and a narrow one intersects its short posting lists with each tier's.
+    matches, and a narrow one intersects its short posting lists with each tier's).
 
     The top tiers, small together (top_tiers_floor), are one scan: each scan of a broad term walks its
     long posting lists again, and all their matches fit in the sample whatever order they come in.
 
-    The tier must be a smallint literal: `pop_tier = 8` (integer) is not in the btree_gin opclass and
-    would turn the index condition into a filter over every match."""
+    Each scan is the matches' statement with the tier's condition around it, which PostgreSQL pulls into
+    the scan; the ORM is asked for that statement once, not once per tier (compiling 12 querysets was 5
+    ms of a request). The tier is a smallint literal: `pop_tier = 8` (integer) is not in the btree_gin
+    opclass and would turn the index condition into a filter over every match."""
+    base, base_params = matched.values(*fields).query.sql_with_params()
+    if not tiered:
+        return f"{base} LIMIT {int(limit)}", list(base_params)
     floor = top_tiers_floor()
-
-    def tier(value: int):
-        return Cast(Value(value), SmallIntegerField())
-
-    scans = [matched.filter(pop_tier__gte=tier(floor)).values(*fields)] if floor <= POP_TIERS[0] else []
-    scans += [matched.filter(pop_tier=tier(t)).values(*fields) for t in POP_TIERS if t < floor]
-    return scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
+    conditions = [(">=", floor)] if floor <= POP_TIERS[0] else []
+    conditions += [("=", t) for t in POP_TIERS if t < floor]
+    scans = [
+        f"(SELECT * FROM ({base}) AS matches WHERE matches.pop_tier {op} %s::smallint)"
+        for op, _ in conditions
+    ]
+    params = [value for _, tier in conditions for value in (*base_params, tier)]
+    return f"SELECT * FROM ({' UNION ALL '.join(scans)}) AS tiers LIMIT {int(limit)}", params
 
 
 TOP_TIERS_VIDEOS = COUNT_CAP  # at most this many videos, by the statistics, in the top tiers' scan
@@ -226,7 +238,7 @@ _top_tiers: dict[str, float] = {}
 
 
 def top_tiers_floor() -> int:
-    """The lowest tier of the top tiers read by one scan (by_popularity_tier): from the top down, the
+    """The lowest tier of the top tiers read by one scan (sample_sql): from the top down, the
     tiers that hold at most TOP_TIERS_VIDEOS videos together, by the planner's statistics (the most
     common tiers' frequencies, the rarer ones counted as top tiers, the row count scaled to the table's
     current size as the planner scales it). POP_TIERS[0] + 1 (no shared scan) without statistics. Read
@@ -271,11 +283,12 @@ def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
 
 @dataclass
 class Summary:
-    total: int  # exact up to COUNT_CAP, then COUNT_CAP + 1
+    total: int  # the matches in the sample: every match when `complete`
     facets: dict
     ranked: list[tuple[int, float]]  # the page, when ranking by relevance
     next_cursor: str | None
     estimate: float | None = None  # the planner's estimate of the matches, where it was asked
+    complete: bool = True  # the sample holds every match: the total and the facets are exact
 
 
 def significant(value: float, digits: int = 2) -> int:
@@ -285,10 +298,11 @@ def significant(value: float, digits: int = 2) -> int:
 
 
 def total_of(summary: Summary) -> dict:
-    """The `total` of a response: exact up to COUNT_CAP; past it the planner's estimate of the matches
-    (relation `estimate`), or COUNT_CAP as a lower bound (`gte`) where the estimate is below what was
-    counted (it multiplies the words' frequencies as if they were independent)."""
-    if summary.total <= COUNT_CAP:
+    """The `total` of a response: exact where every match was counted (always up to COUNT_CAP, up to
+    UNTIERED_CAP where the planner expected few); past it the planner's estimate of the matches (relation
+    `estimate`), or COUNT_CAP as a lower bound (`gte`) where the estimate is below what was counted (it
+    multiplies the words' frequencies as if they were independent)."""
+    if summary.complete:
         return {"value": summary.total, "relation": "eq"}
     if summary.estimate and summary.estimate > COUNT_CAP:
         return {"value": significant(summary.estimate), "relation": "estimate"}
@@ -305,7 +319,7 @@ def count_and_facets(
     """In one statement over a sample of at most COUNT_CAP + 1 matches: the number of matches (exact up
     to COUNT_CAP, then COUNT_CAP + 1), the facet counts over the sample, and, with `rank`, the page of the
     CANDIDATES most popular matches of the sample ranked by relevance. When the planner expects many
-    matches, the sample is taken from the most popular tier down (see by_popularity_tier), so a broad
+    matches, the sample is taken from the most popular tier down (see sample_sql), so a broad
     term never builds the bitmap of all its matches, and the candidates are the most popular of all."""
     if matched.query.is_empty():
         return Summary(0, {facet: [] for facet in facets}, [], None)
@@ -319,9 +333,7 @@ def count_and_facets(
         estimate = estimated_matches(matched)
     tiered = estimate > BROAD_MATCHES
     summary = summarise_sample(matched, fields, facets, rank=rank, tiered=tiered, estimate=estimate)
-    if rank and not tiered and summary.total > COUNT_CAP:
-        # The planner expected few matches (it multiplies the words' frequencies as if independent:
-        # `kimchi stew` 23 for 5,184): the sample read was the first matches found, not the most popular.
+    if not summary.complete and not tiered:
         summary = summarise_sample(matched, fields, facets, rank=rank, tiered=True, estimate=estimate)
     return summary
 
@@ -335,11 +347,10 @@ def summarise_sample(
     tiered: bool,
     estimate: float,
 ) -> Summary:
-    """count_and_facets over one sample: the first COUNT_CAP + 1 matches found or, `tiered`, the most
-    popular ones."""
-    sample = by_popularity_tier(matched, *fields) if tiered else matched.values(*fields)
-    sample_sql, params = sample[: COUNT_CAP + 1].query.sql_with_params()
-    params = list(params)
+    """count_and_facets over one sample: the first UNTIERED_CAP + 1 matches found or, `tiered`, the
+    COUNT_CAP + 1 most popular ones."""
+    cap = COUNT_CAP if tiered else UNTIERED_CAP
+    sample, params = sample_sql(matched, fields, tiered=tiered, limit=cap + 1)
     parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
     for facet in facets:
         if facet == "tags":
@@ -350,7 +361,7 @@ def summarise_sample(
         else:
             column = DURATION_BUCKET_SQL if facet == "duration" else facet
             parts.append(f"(SELECT '{facet}', {column}, count(*), NULL FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
-    ctes = f"m AS MATERIALIZED ({sample_sql})"
+    ctes = f"m AS MATERIALIZED ({sample})"
     as_of = datetime.now(UTC)
     if rank:
         tsquery, request = rank
@@ -365,7 +376,7 @@ def summarise_sample(
             after = "WHERE (score, video_id) < (%s, %s)"
             after_params = [score, last_id]
         # An untiered sample that overflows is read again tiered (count_and_facets): rank it only whole.
-        whole = "TRUE" if tiered else f"(SELECT count(*) FROM m) <= {COUNT_CAP}"
+        whole = "TRUE" if tiered else f"(SELECT count(*) FROM m) <= {cap}"
         ctes += f""",
             top AS (SELECT tid FROM m WHERE {whole} ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
             c AS (SELECT d.video_id, d.document, d.pop_score, d.published_at
@@ -390,7 +401,7 @@ def summarise_sample(
     if rank and len(ranked) > rank[1].page_size:
         ranked = ranked[: rank[1].page_size]
         next_cursor = encode_cursor(ordering="relevance", values=[ranked[-1][1], ranked[-1][0], as_of])
-    return Summary(total, counted, ranked, next_cursor, estimate)
+    return Summary(total, counted, ranked, next_cursor, estimate, complete=total <= cap)
 
 
 def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchRequest):
