@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search import selectors
 
-PLAN_VIDEOS = 100_000
+PLAN_VIDEOS = 100_000  # as search/tests/conftest.py seeds
 BIG_TABLES = {
     "api_video",
     "search_document",
@@ -24,18 +23,8 @@ BIG_TABLES = {
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed", videos=PLAN_VIDEOS, no_progress=True, reset=True)
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel, "
-                "search_document, search_lexicon, search_suggestion, search_suggestion_top, "
-                "analytics_video_trending CASCADE"
-            )
-            cursor.execute("DELETE FROM authtoken_token")
-            cursor.execute("DELETE FROM auth_user WHERE username LIKE 'seed-%%'")
+def seeded(catalogue_100k):
+    """The seeded catalogue of search/tests/conftest.py, PLAN_VIDEOS videos."""
 
 
 def plan_nodes(plan: dict):
