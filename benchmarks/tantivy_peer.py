@@ -23,7 +23,7 @@ TEXT_FIELDS = ("title", "tags", "channel", "description")
 FIELD_BOOSTS = {"title": 1.0, "tags": 0.4, "channel": 0.4, "description": 0.2}  # ours: A, B, B, C
 FILTER_FIELDS = ("category", "language", "region")
 FACET_FIELDS = {"category": "category", "language": "language", "region": "region", "tags": "tag"}
-QUERY_SYNTAX = re.compile(r'[+\-:^"\'()\[\]{}!~*?\\/<>=&|`]')
+QUERY_SYNTAX = re.compile(r'[+\-:^"\'()\[\]{}!~*?\\/<>=&|`]')  # dropped from words
 DURATIONS = {"short": (0, 239), "medium": (240, 1200), "long": (1201, 1 << 31)}
 
 
@@ -71,7 +71,7 @@ def to_query_text(params: dict[str, str]) -> str:
                 words = QUERY_SYNTAX.sub(" ", term.text).split()
                 if not words:
                     continue
-                text = f'"{" ".join(words)}"' if len(words) > 1 or term.phrase else words[0]
+                text = f'"{" ".join(words)}"'  # quoted: a word such as IN or AND is no operator
             alternatives.append((term.negated, text))
         negated = [text for is_negated, text in alternatives if is_negated]
         positive = [text for is_negated, text in alternatives if not is_negated]
@@ -81,7 +81,7 @@ def to_query_text(params: dict[str, str]) -> str:
     for name in FILTER_FIELDS:
         values = [v for v in params.get(name, "").split(",") if v]
         if values:
-            clauses.append("+(" + " OR ".join(f"{name}:{v}" for v in values) + ")")
+            clauses.append("+(" + " OR ".join(f'{name}:"{v}"' for v in values) + ")")
     if params.get("duration") in DURATIONS:
         low, high = DURATIONS[params["duration"]]
         clauses.append(f"+duration:[{low} TO {high}]")
