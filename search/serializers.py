@@ -16,9 +16,10 @@ class TotalSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     relation = serializers.ChoiceField(
         choices=["eq", "gte", "estimate"],
-        help_text="eq: exact (video search counts up to 1,000 matches, channel search up to 10,000); "
-        "estimate: past that, the planner's estimate of the matches, rounded to two significant digits; "
-        "gte: past that, and value is a lower bound.",
+        help_text="eq: every match was counted (video search: always up to 1,000 matches, up to 10,000 "
+        "where the planner expected at most that many; channel search: up to 10,000); estimate: past that, "
+        "the planner's estimate of the matches, rounded to two significant digits; gte: past that, and "
+        "value is a lower bound.",
     )
 
 

@@ -188,7 +188,7 @@ def test_the_small_top_tiers_are_one_scan_and_answer_as_one_scan_per_tier(seeded
         ({"q": "kimchi stew"}, 0, False),
         ({"q": "subscribe"}, 0, True),
         ({"q": "kimchi stew", "language": "de"}, 1, False),
-        ({"q": "subscribe", "category": "music"}, 1, True),
+        ({"q": "subscribe", "language": "en"}, 1, True),
     ],
 )
 def test_the_planner_estimate_that_picks_the_sampling(seeded, db, anon, params, explains, tiered):
