@@ -307,3 +307,28 @@ def test_a_late_answer_does_not_overwrite_a_newer_one(explorer_server, browser):
     expect(page.locator("#total")).to_have_text("1 results")
     expect(page.locator("#results h3")).to_have_text(["Kimchi stew for beginners"])
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_estimated_total_and_sampled_facets_say_what_they_are(explorer_server, browser):
+    """Past the counting cap the API answers an estimate and facets over a sample (facets_sampled); the
+    page says "about N results" and notes the sample above the facets. The API's answer is the real one,
+    its total and flag rewritten here: the catalogue of this test is too small to pass the cap."""
+    page = browser.new_page()
+
+    def as_past_the_cap(route):
+        response = route.fetch()
+        body = response.json()
+        body["total"] = {"value": 55000, "relation": "estimate"}
+        body["facets_sampled"] = True
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/v1/search/videos?*", as_past_the_cap)
+    page.goto(f"{explorer_server['base']}/?view=search&q=kimchi&lang=en")
+    expect(page.locator("#total")).to_have_text("about 55,000 results")
+    expect(page.locator("#facets .facets-sampled")).to_have_text("Counts among the 1,001 most viewed matches")
+    page.unroute("**/api/v1/search/videos?*")
+    page.goto(f"{explorer_server['base']}/?view=search&q=kimchi&lang=en")
+    expect(page.locator("#total")).to_have_text("14 results")
+    expect(page.locator("#facets .facets-sampled")).to_have_count(0)
+    page.close()
