@@ -285,7 +285,7 @@ def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
 
 @dataclass
 class Summary:
-    total: int  # the matches in the sample: every match when `complete`
+    total: int  # the matches counted: every match when `complete`, else one more than a cap
     facets: dict
     ranked: list[tuple[int, float]]  # the page, when ranking by relevance
     next_cursor: str | None
@@ -302,13 +302,14 @@ def significant(value: float, digits: int = 2) -> int:
 def total_of(summary: Summary) -> dict:
     """The `total` of a response: exact where every match was counted (always up to COUNT_CAP, up to
     UNTIERED_CAP where the planner expected few); past it the planner's estimate of the matches (relation
-    `estimate`), or COUNT_CAP as a lower bound (`gte`) where the estimate is below what was counted (it
+    `estimate`), or the count reached as a lower bound (`gte`) where the estimate is below it (the planner
     multiplies the words' frequencies as if they were independent)."""
     if summary.complete:
         return {"value": summary.total, "relation": "eq"}
-    if summary.estimate and summary.estimate > COUNT_CAP:
+    counted = summary.total - 1  # more matches than this were found
+    if summary.estimate and summary.estimate > counted:
         return {"value": significant(summary.estimate), "relation": "estimate"}
-    return {"value": COUNT_CAP, "relation": "gte"}
+    return {"value": counted, "relation": "gte"}
 
 
 def count_and_facets(
@@ -336,7 +337,10 @@ def count_and_facets(
     tiered = estimate > BROAD_MATCHES
     summary = summarise_sample(matched, fields, facets, rank=rank, tiered=tiered, estimate=estimate)
     if not summary.complete and not tiered:
+        overflowed = summary.total
         summary = summarise_sample(matched, fields, facets, rank=rank, tiered=True, estimate=estimate)
+        summary.total = max(summary.total, overflowed)  # the count the full read reached
+        summary.complete = False
     return summary
 
 

@@ -235,6 +235,8 @@ def test_suggestions_rebuild_with_a_channel_without_videos(owner, video):
         (1_001, 1_234.0, {"value": 1_200, "relation": "estimate"}),
         (1_001, 480.0, {"value": 1_000, "relation": "gte"}),  # independent words: an estimate too low
         (1_001, None, {"value": 1_000, "relation": "gte"}),
+        (10_001, 8_700.0, {"value": 10_000, "relation": "gte"}),  # the full read overflowed
+        (10_001, 46_000.0, {"value": 46_000, "relation": "estimate"}),
     ],
 )
 def test_totals_are_exact_up_to_the_cap_then_an_estimate(total, estimate, expected):
