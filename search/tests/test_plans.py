@@ -80,6 +80,10 @@ HOT_QUERIES = {
     "search_by_rating": ("/api/v1/search/videos", {"q": "subscribe", "order": "rating"}),
     "search_by_trending": ("/api/v1/search/videos", {"q": "subscribe", "order": "trending"}),
     "search_by_date": ("/api/v1/search/videos", {"q": "subscribe", "order": "date"}),
+    "search_by_date_before": (
+        "/api/v1/search/videos",
+        {"q": "subscribe", "order": "date", "published_before": "2026-06-01"},
+    ),
 }
 
 
@@ -138,7 +142,8 @@ def test_order_by_views_walks_the_view_count_index(seeded, db, anon, name):
         ("videos_by_rating", "video_rating_idx"),
         ("search_by_rating", "video_rating_idx"),
         ("search_by_trending", "analytics_video_trending_order"),
-        ("search_by_date", "video_published_idx"),
+        ("search_by_date", "search_document_published_idx"),
+        ("search_by_date_before", "search_document_published_idx"),
     ],
 )
 def test_each_order_of_a_broad_search_walks_its_index(seeded, db, anon, name, index):

@@ -299,6 +299,10 @@ def test_search_pages_through_every_match_in_each_order(anon, make_video, order)
     assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
     whole = anon.get("/api/v1/search/videos", {"q": "paged", "order": order, "page_size": 50}).json()
     assert seen == [hit["id"] for hit in whole["results"]]
+    before = anon.get(
+        "/api/v1/search/videos", {"q": "paged", "order": order, "published_before": "2026-01-01T02:30:00Z"}
+    ).json()
+    assert [hit["id"] for hit in before["results"]] == [pk for pk in seen if pk in made[:9]]
     if order == "trending":
         never_viewed = {pk for i, pk in enumerate(made) if i % 3 == 0}
         assert set(seen[-len(never_viewed) :]) == never_viewed
