@@ -50,6 +50,13 @@ class ParsedQuery:
     def has_positive(self) -> bool:
         return any(not t.negated for t in self.terms)
 
+    @property
+    def estimate_is_doubtful(self) -> bool:
+        """Whether the planner's estimate of the matches may be far too high: it takes words as
+        independent, so words that seldom meet, or a word and an exclusion that mostly comes with it,
+        match far fewer videos than it expects (`nobody -tells`: 50,669 expected, none found)."""
+        return len(self.groups) > 1 or any(t.negated for t in self.terms)
+
     def replace_words(self, corrections: dict[str, str]) -> ParsedQuery:
         return ParsedQuery(
             [

@@ -137,7 +137,11 @@ def video_search(*, request: SearchRequest) -> dict:
         matched = documents.none()
     relevance = request.order == "relevance" and bool(tsquery)
     summary = count_and_facets(
-        matched, request.facets, rank=(tsquery, request) if relevance else None, estimate=estimate
+        matched,
+        request.facets,
+        rank=(tsquery, request) if relevance else None,
+        estimate=estimate,
+        probe=parsed.estimate_is_doubtful,
     )
     if summary.total == 0 and suggestion:
         corrected_parsed = parse(suggestion)
@@ -146,7 +150,10 @@ def video_search(*, request: SearchRequest) -> dict:
             documents.filter(TsMatch(corrected_tsquery)) if corrected_tsquery else documents.none()
         )
         corrected_summary = count_and_facets(
-            corrected_matched, request.facets, rank=(corrected_tsquery, request) if relevance else None
+            corrected_matched,
+            request.facets,
+            rank=(corrected_tsquery, request) if relevance else None,
+            probe=corrected_parsed.estimate_is_doubtful,
         )
         if corrected_summary.total:
             parsed, tsquery, matched, summary = (
@@ -206,7 +213,7 @@ def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str 
 
 
 def sample_sql(
-    matched: QuerySet[SearchDocument], fields: list[str], *, tiered: bool, limit: int
+    matched: QuerySet[SearchDocument], fields: list[str], *, tiered: bool, limit: int, probe: bool = False
 ) -> tuple[str, list]:
     """The statement of a sample of at most `limit` matches, with their `fields`: the first found or,
     `tiered`, the most popular tier first, as a UNION ALL of one GIN scan per tier (under the LIMIT the
@@ -231,7 +238,21 @@ def sample_sql(
         for op, _ in conditions
     ]
     params = [value for _, tier in conditions for value in (*base_params, tier)]
-    return f"SELECT * FROM ({' UNION ALL '.join(scans)}) AS tiers LIMIT {int(limit)}", params
+    tiers = f"SELECT * FROM ({' UNION ALL '.join(scans)}) AS tiers LIMIT {int(limit)}"
+    if not probe:
+        return tiers, params
+    # The probe: one scan of every match, stopped after `limit`. When it holds them all (a negated word,
+    # or words that seldom meet, where the planner expected many), they are the sample and no tier is
+    # scanned: the tiers would each walk the posting lists again and find nothing (`nobody -tells`: one
+    # scan 6 ms, the tiers 100 ms). Otherwise the tiers run; the probe cost one scan and its rows.
+    probe_limit = int(limit)
+    sql = f"""
+        WITH probe AS MATERIALIZED ({base} LIMIT {probe_limit})
+        SELECT * FROM probe WHERE (SELECT count(*) FROM probe) < {probe_limit}
+        UNION ALL
+        SELECT * FROM ({tiers}) AS sample
+        WHERE (SELECT count(*) FROM probe) >= {probe_limit}"""
+    return sql, [*base_params, *params]
 
 
 TOP_TIERS_VIDEOS = COUNT_CAP  # at most this many videos, by the statistics, in the top tiers' scan
@@ -318,6 +339,7 @@ def count_and_facets(
     *,
     rank: tuple[str, SearchRequest] | None = None,
     estimate: float | None = None,
+    probe: bool = False,
 ) -> Summary:
     """In one statement over a sample of at most COUNT_CAP + 1 matches: the number of matches (exact up
     to COUNT_CAP, then COUNT_CAP + 1), the facet counts over the sample, and, with `rank`, the page of the
@@ -335,7 +357,9 @@ def count_and_facets(
     if estimate is None:
         estimate = estimated_matches(matched)
     tiered = estimate > BROAD_MATCHES
-    summary = summarise_sample(matched, fields, facets, rank=rank, tiered=tiered, estimate=estimate)
+    summary = summarise_sample(
+        matched, fields, facets, rank=rank, tiered=tiered, estimate=estimate, probe=probe and tiered
+    )
     if not summary.complete and not tiered:
         overflowed = summary.total
         summary = summarise_sample(matched, fields, facets, rank=rank, tiered=True, estimate=estimate)
@@ -352,11 +376,12 @@ def summarise_sample(
     rank: tuple[str, SearchRequest] | None,
     tiered: bool,
     estimate: float,
+    probe: bool = False,
 ) -> Summary:
     """count_and_facets over one sample: the first UNTIERED_CAP + 1 matches found or, `tiered`, the
     COUNT_CAP + 1 most popular ones."""
     cap = COUNT_CAP if tiered else UNTIERED_CAP
-    sample, params = sample_sql(matched, fields, tiered=tiered, limit=cap + 1)
+    sample, params = sample_sql(matched, fields, tiered=tiered, limit=cap + 1, probe=probe)
     parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
     for facet in facets:
         if facet == "tags":

@@ -207,3 +207,22 @@ def test_the_planner_estimate_that_picks_the_sampling(seeded, db, anon, params, 
     assert any("vs_estimated_matches" in sql for sql in statements) == (explains == 0)
     (sample,) = [sql for sql in statements if "WITH m AS" in sql]
     assert ("matches.pop_tier >=" in sample or "matches.pop_tier =" in sample) == tiered
+
+
+def test_an_exclusion_that_leaves_nothing_scans_no_tier(seeded, db, anon):
+    """`subscribe -subscribe` is expected to match as many videos as `subscribe`, and matches none: the
+    probe (one scan of every match, search.selectors.sample_sql) holds them all, so no tier is scanned."""
+    with CaptureQueriesContext(connection) as captured:
+        body = anon.get("/api/v1/search/videos", {"q": "subscribe -subscribe"}).json()
+    assert body["total"] == {"value": 0, "relation": "eq"}
+    (sql,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
+    assert "probe" in sql and "matches.pop_tier" in sql
+    settings, statement = sql.rsplit("; ", 1)[0], sql.rsplit("; ", 1)[1]
+    with connection.cursor() as cursor:
+        for setting in settings.split("; "):
+            cursor.execute(setting)
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
+        raw = cursor.fetchone()[0]
+    nodes = list(plan_nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]))
+    tier_scans = [n for n in nodes if "pop_tier" in n.get("Index Cond", "")]
+    assert tier_scans and all(n["Actual Loops"] == 0 for n in tier_scans)

@@ -23,3 +23,19 @@ def test_each_form_of_a_term_is_in_the_tsquery_once(db, q, expected):
     """A word matches as written and as stemmed (or as CJK bigrams); where two forms are the same the
     tsquery holds it once, since a repeated lexeme doubles the GIN scan's and the ranking's work."""
     assert to_tsquery(parse(q)) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "doubtful"),
+    [
+        ("live", False),
+        ('"piano cover"', False),
+        ("guide or tips", False),
+        ("nobody tells", True),
+        ("live -guide", True),
+    ],
+)
+def test_an_estimate_is_doubtful_for_words_that_may_seldom_meet(q, doubtful):
+    from search.query import parse
+
+    assert parse(q).estimate_is_doubtful is doubtful
