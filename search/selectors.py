@@ -29,8 +29,9 @@ from search.expressions import TsMatch
 from search.models import SearchDocument
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery, tsquery_sql
 
-# Totals are exact up to COUNT_CAP matches. Each counted match is a visit of its document's heap row
-# (about 6 us warm at 1M videos), so past the cap the total is the planner's estimate, marked as one, and
+# Totals are exact where every match was read: always up to COUNT_CAP, up to UNTIERED_CAP where the
+# planner expects at most BROAD_MATCHES. Each counted match is a visit of its document's heap row (a few
+# us warm at 1M videos), so past that the total is the planner's estimate, marked as one (total_of), and
 # facets count the sample of the COUNT_CAP + 1 most viewed matches ("facets_sampled": true).
 COUNT_CAP = 1_000
 TOTAL_CAP = 10_000  # channel search, over a far smaller table, counts this far
