@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -258,7 +258,7 @@ class VideoListView(generics.GenericAPIView):
         data = validated(VideoCreateSerializer, request.data)
         channel = get_object_or_404(Channel, pk=data.pop("channel"))
         if channel.owner_id != request.user.pk:
-            raise InvalidParameter({"channel": ["You can only publish to a channel you own."]})
+            raise PermissionDenied("You can only publish to a channel you own.")
         video = services.video_create(channel=channel, **data)
         return Response(VideoSerializer(selectors.videos_base().get(pk=video.pk)).data, status=201)
 

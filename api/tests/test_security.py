@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import sys
 
 import pytest
 from django.test import override_settings
@@ -51,6 +52,34 @@ def test_refuses_to_start_without_a_real_secret_key(key):
     assert "DJANGO_SECRET_KEY is not set or too weak" in result.stderr
     if key:
         assert key not in result.stderr  # the message never echoes the value
+
+
+def test_manage_reads_the_development_secret_of_make_run(tmp_path):
+    """With DJANGO_SECRET_KEY unset, manage.py takes the .secret_key beside it, as the Makefile does; with
+    neither, it refuses to start when DJANGO_DEBUG is off."""
+    secret = "dev-" + "Zq8vW3nR5tY7uI9oP1aS2dF4gH6jK8lX0cV2bN4mQ6wE8rT0yU"
+    (tmp_path / "manage.py").write_text((live.ROOT / "manage.py").read_text())
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "THROTTL"))}
+    env = {**base, **PRODUCTION, "PYTHONPATH": str(live.ROOT)}
+    del env["DJANGO_SECRET_KEY"]
+
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    without = check()
+    assert without.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set or too weak" in without.stderr
+    (tmp_path / ".secret_key").write_text(secret + "\n")
+    with_file = check()
+    assert with_file.returncode == 0, with_file.stderr
 
 
 def test_debug_runs_without_a_secret_key():

@@ -43,7 +43,8 @@ def test_counters_are_not_writable(owner_client, channel):
 def test_cannot_publish_to_someone_elses_channel(channel, make_user, client_for):
     other = client_for(make_user())
     response = other.post("/api/v1/videos/", {**VALID, "channel": channel.pk}, format="json")
-    assert_error(response, 400, "invalid_parameter")
+    error = assert_error(response, 403, "permission_denied")
+    assert "channel you own" in error["message"]
     assert not Video.objects.exists()
 
 
