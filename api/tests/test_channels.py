@@ -40,6 +40,19 @@ def test_duplicate_handle_is_conflict(owner_client, channel):
     assert_error(response, 409, "conflict")
 
 
+def test_renaming_to_a_taken_handle_is_conflict_and_changes_nothing(owner, owner_client, channel):
+    second = owner_client.post(
+        "/api/v1/channels/", {"handle": "second", "name": "Second"}, format="json"
+    ).json()
+    response = owner_client.patch(
+        f"/api/v1/channels/{second['id']}/", {"handle": channel.handle, "name": "Renamed"}, format="json"
+    )
+    error = assert_error(response, 409, "conflict")
+    assert channel.handle in error["message"]
+    assert Channel.objects.get(pk=second["id"]).name == "Second"  # no half-written change
+    assert Channel.objects.filter(handle=channel.handle).count() == 1
+
+
 def test_anonymous_cannot_create(anon):
     assert_error(
         anon.post("/api/v1/channels/", {"handle": "abc", "name": "x"}, format="json"),

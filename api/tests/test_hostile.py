@@ -209,7 +209,9 @@ def test_bad_path_ids_are_404(anon):
     "value",
     ["6622-06-19T10:31:25+19:30", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-13-01"],
 )
-def test_times_with_offsets_postgresql_refuses(anon, owner_client, channel, video, value, make_user, client_for):
+def test_times_with_offsets_postgresql_refuses(
+    anon, owner_client, channel, video, value, make_user, client_for
+):
     """Found by the fuzzer: offsets past ±15:59 and times that leave years 1-9999 in UTC."""
     for path in ("/api/v1/videos/", "/api/v1/search/videos"):
         sane(anon.get(path, {"published_after": value}))

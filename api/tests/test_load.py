@@ -64,15 +64,25 @@ def one_request(  # noqa: PLR0911 - one return per kind of request
     if pick < 0.70:
         return "trending", f"/api/v1/trending/videos?window={rng.choice(['now', '24h', '7d'])}", None, None
     if pick < 0.78:
-        path = rng.choice([f"/api/v1/analytics/videos/{video}", f"/api/v1/analytics/channels/{channel}",
-                           "/api/v1/analytics/top?dimension=category"])
+        path = rng.choice(
+            [
+                f"/api/v1/analytics/videos/{video}",
+                f"/api/v1/analytics/channels/{channel}",
+                "/api/v1/analytics/top?dimension=category",
+            ]
+        )
         return "report", path, None, tokens["analyst"]
     if pick < 0.88:
         now = datetime.now(UTC)
         events = [
-            {"event_id": str(uuid.uuid4()), "video_id": rng.choice(videos),
-             "occurred_at": (now - timedelta(seconds=rng.randrange(1, 7200))).isoformat(),
-             "watch_seconds": rng.randrange(600), "country": rng.choice(["KR", "US"]), "device": "mobile"}
+            {
+                "event_id": str(uuid.uuid4()),
+                "video_id": rng.choice(videos),
+                "occurred_at": (now - timedelta(seconds=rng.randrange(1, 7200))).isoformat(),
+                "watch_seconds": rng.randrange(600),
+                "country": rng.choice(["KR", "US"]),
+                "device": "mobile",
+            }
             for _ in range(50)
         ]
         return "ingest", "/api/v1/events/views", {"events": events}, tokens["ingest"]
@@ -166,12 +176,14 @@ def test_an_oversized_body_is_refused_before_it_is_read(tmp_path):
     """Over gunicorn: a request announcing 100 MB gets its 413 after a few bytes, not after 100 MB."""
     import socket
 
-    with Gunicorn(database_url=database_url_of(connection.settings_dict), log=tmp_path / "gunicorn.log") as server:
+    with Gunicorn(
+        database_url=database_url_of(connection.settings_dict), log=tmp_path / "gunicorn.log"
+    ) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
             started = time.monotonic()
             sock.sendall(
                 b"POST /api/v1/events/views HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                b"Authorization: Token x\r\nContent-Length: 100000000\r\n\r\n{\"events\": ["
+                b'Authorization: Token x\r\nContent-Length: 100000000\r\n\r\n{"events": ['
             )
             received = b""
             # up to the end of the error envelope: gthread workers keep the connection for keep-alive
