@@ -13,6 +13,53 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+# Popularity tiers (pop_tier: half-decades of views) grouped so that each group is one scan of the sample:
+# the rare top tiers together, then one tier each, the unseen and nearly unseen videos together. A group
+# is (name, lookup, tier); its condition is `pop_tier <lookup> <tier>`.
+TIER_GROUPS: tuple[tuple[str, str, int], ...] = (
+    ("9up", "gte", 9),
+    ("8", "exact", 8),
+    ("7", "exact", 7),
+    ("6", "exact", 6),
+    ("5", "exact", 5),
+    ("4", "exact", 4),
+    ("3", "exact", 3),
+    ("2down", "lte", 2),
+)
+
+
+def tier_condition(lookup: str, tier: int) -> models.Q:
+    return models.Q(**{f"pop_tier__{lookup}": tier})
+
+
+def tier_indexes() -> list[GinIndex]:
+    """For each tier group, a GIN index of the text match and one of the metadata match, each with the
+    common filters, over that group's documents only."""
+    indexes = []
+    for name, lookup, tier in TIER_GROUPS:
+        condition = tier_condition(lookup, tier)
+        indexes.append(
+            GinIndex(
+                "document",
+                "category",
+                "language",
+                "region",
+                name=f"search_doc_t{name}_gin",
+                condition=condition,
+            )
+        )
+        indexes.append(
+            GinIndex(
+                OpClass("metadata", name="jsonb_path_ops"),
+                "category",
+                "language",
+                "region",
+                name=f"search_meta_t{name}_gin",
+                condition=condition,
+            )
+        )
+    return indexes
+
 
 class SearchDocument(models.Model):
     video = models.OneToOneField(
@@ -40,22 +87,24 @@ class SearchDocument(models.Model):
     class Meta:
         db_table = "search_document"
         indexes = [
-            # btree_gin lets one GIN index answer the text match, the popularity tier and the common filters
-            # together (the scan intersects their posting lists).
-            GinIndex("document", "pop_tier", "category", "language", "region", name="search_document_gin"),
+            # btree_gin lets one GIN index answer the text match and the common filters together (the scan
+            # intersects their posting lists). These serve the scans of every match (catalogue orders).
+            GinIndex("document", "category", "language", "region", name="search_document_gin"),
             GinIndex(fields=["tags"], name="search_document_tags_gin"),
-            # metadata beside the tier and the common filters: a filter-only browse samples tier by tier
-            # (search.selectors.sample_sql), and the scan of each tier intersects the metadata
-            # entry's long posting list with the tier's inside the index instead of building the bitmap
-            # of every video with that metadata once per tier.
             GinIndex(
                 OpClass("metadata", name="jsonb_path_ops"),
-                "pop_tier",
                 "category",
                 "language",
                 "region",
-                name="search_document_meta_tier_gin",
+                name="search_document_meta_gin",
             ),
+            # The popularity-first sample (search.selectors.sample_sql) scans the tiers from the top down,
+            # each through indexes of its own documents only, so a word's posting list in a tier holds
+            # that tier's matches and no scan walks the others'.
+            *tier_indexes(),
+            # the tiers of a browse with no indexed condition (no words, no category, language, region
+            # or metadata filter)
+            models.Index(fields=["-pop_tier", "-video"], name="search_document_tier_idx"),
             models.Index(fields=["-published_at", "-video"], name="search_document_published_idx"),
             models.Index(fields=["channel", "-published_at"], name="search_document_channel_idx"),
         ]

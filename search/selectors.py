@@ -1,9 +1,9 @@
 """Reads for search: matching, bounded ranking, totals, facets, highlights, did-you-mean, suggestions.
 
-Every statement here does bounded work whatever the query matches: totals and facets look at no more
-than COUNT_CAP + 1 matches (past it the total is the planner's estimate, marked as one); relevance ranks
-no more than CANDIDATES matches, taken from the most popular tiers down (see vs_pop_tier), each tier one
-GIN scan.
+Every statement here does bounded work whatever the query matches: totals, facets and relevance look at
+no more than the COUNT_CAP + 1 most popular matches, taken from the most popular tiers down (see
+vs_pop_tier), each group of tiers one scan of its own GIN indexes (search.models.TIER_GROUPS); past
+COUNT_CAP the total is the planner's estimate, marked as one, or a lower bound.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet, TextField
+from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from api import selectors as catalogue
@@ -26,24 +26,15 @@ from api.filters import filter_videos, has_filters
 from api.models import Channel, Video
 from api.pagination import KeysetPagination, decode_cursor, encode_cursor
 from search.expressions import TsMatch
-from search.models import SearchDocument
+from search.models import TIER_GROUPS, SearchDocument
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery, tsquery_sql
 
-# Totals are exact where every match was read: always up to COUNT_CAP, up to UNTIERED_CAP where the
-# planner expects at most BROAD_MATCHES. Each counted match is a visit of its document's heap row (a few
-# us warm at 1M videos), so past that the total is the planner's estimate, marked as one (total_of), and
-# facets count the sample of the COUNT_CAP + 1 most viewed matches ("facets_sampled": true).
+# Totals are exact up to COUNT_CAP: the sample of a search is its COUNT_CAP + 1 most popular matches, and
+# each is a visit of its document's heap row. Past that the total is the planner's estimate, marked as
+# one, or a lower bound (total_of), and facets count the sample ("facets_sampled": true).
 COUNT_CAP = 1_000
 TOTAL_CAP = 10_000  # channel search, over a far smaller table, counts this far
-BROAD_MATCHES = 10 * COUNT_CAP  # expected matches past which the sample is taken tier by tier
-# Where the planner expects at most BROAD_MATCHES, every match is read, up to this many, in one bitmap
-# scan: a tier scan of a query of several lexemes walks their posting lists again (8 tiers of `movie
-# review days` cost 77 ms, one scan of them all 15 ms), and the planner multiplies the words' frequencies
-# as if they were independent (`kimchi stew`: 23 expected, 5,184 found), so a sample of the first matches
-# found would rank arbitrary candidates. Past this many the sample is read again, tiered.
-UNTIERED_CAP = 10 * COUNT_CAP
 CANDIDATES = COUNT_CAP
-POP_TIERS = range(19, -1, -1)
 FACET_COLUMNS = {  # each facet and the column it counts
     "category": "category",
     "language": "language",
@@ -62,11 +53,11 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (description), B (tags, channel), 
 # less than the 5x between a title match and a description mention. The lift from views and likes is the
 # document's pop_score (vs_pop_score), so ranking reads no catalogue row. date_part, not extract: extract
 # gives numeric, and a numeric exp() cost more than the rest of the score.
-SCORE_SQL = f"""
-    ts_rank_cd('{RANK_WEIGHTS}', c.document, %s::tsquery, 1)
-    * (1 + c.pop_score
-         + 0.15 * exp(-greatest(0, date_part('epoch', %s::timestamptz - c.published_at)) / 1209600.0))
-"""
+SCORE_SQL = f"""(
+    ts_rank_cd('{RANK_WEIGHTS}', search_document.document, %s::tsquery, 1)
+    * (1 + search_document.pop_score
+         + 0.15 * exp(-greatest(0, date_part('epoch', %s::timestamptz - search_document.published_at)) / 1209600.0))
+)::float8"""
 DURATION_BUCKET_SQL = (
     "CASE WHEN duration_s < 240 THEN 'short' WHEN duration_s <= 1200 THEN 'medium' ELSE 'long' END"
 )
@@ -142,7 +133,7 @@ def video_search(*, request: SearchRequest) -> dict:
         request.facets,
         rank=(tsquery, request) if relevance else None,
         estimate=estimate,
-        probe=parsed.estimate_is_doubtful,
+        trust_estimate=not parsed.estimate_is_doubtful,
     )
     if summary.total == 0 and suggestion:
         corrected_parsed = parse(suggestion)
@@ -154,7 +145,7 @@ def video_search(*, request: SearchRequest) -> dict:
             corrected_matched,
             request.facets,
             rank=(corrected_tsquery, request) if relevance else None,
-            probe=corrected_parsed.estimate_is_doubtful,
+            trust_estimate=not corrected_parsed.estimate_is_doubtful,
         )
         if corrected_summary.total:
             parsed, tsquery, matched, summary = (
@@ -213,85 +204,28 @@ def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str 
             return results
 
 
-def sample_sql(
-    matched: QuerySet[SearchDocument], fields: list[str], *, tiered: bool, limit: int, probe: bool = False
-) -> tuple[str, list]:
-    """The statement of a sample of at most `limit` matches, with their `fields`: the first found or,
-    `tiered`, the most popular tier first, as a UNION ALL of one GIN scan per tier (under the LIMIT the
-    Append stops at the first tiers that fill it, so a broad term never builds the bitmap of all its
-    matches, and a narrow one intersects its short posting lists with each tier's).
+TIER_OPERATORS = {"gte": ">=", "exact": "=", "lte": "<="}
 
-    The top tiers, small together (top_tiers_floor), are one scan: each scan of a broad term walks its
-    long posting lists again, and all their matches fit in the sample whatever order they come in.
 
-    Each scan is the matches' statement with the tier's condition around it, which PostgreSQL pulls into
-    the scan; the ORM is asked for that statement once, not once per tier (compiling 12 querysets was 5
-    ms of a request). The tier is a smallint literal: `pop_tier = 8` (integer) is not in the btree_gin
-    opclass and would turn the index condition into a filter over every match."""
+def sample_sql(matched: QuerySet[SearchDocument], fields: list[str], *, limit: int) -> tuple[str, list]:
+    """The statement of a sample of the `limit` most popular matches, with their `fields`: a UNION ALL of
+    one scan per tier group (search.models.TIER_GROUPS), from the top down; under the LIMIT the Append
+    stops at the first groups that fill it. Each group's scan goes through that group's own GIN indexes
+    (its documents only), so a broad word never builds the bitmap of all its matches, the words of a query
+    are intersected within the group, and the scans of every group together walk each posting list once.
+
+    Each scan is the matches' statement with the group's condition around it, which PostgreSQL pulls into
+    the scan and matches with the partial indexes' predicates; the ORM is asked for that statement once,
+    not once per group. The condition is written exactly as the predicates are (an integer literal): the
+    planner then knows the index implies it, where `pop_tier = 8::smallint` made it intersect the scan
+    with the tier's whole btree range as well."""
     base, base_params = matched.values(*fields).query.sql_with_params()
-    if not tiered:
-        return f"{base} LIMIT {int(limit)}", list(base_params)
-    floor = top_tiers_floor()
-    conditions = [(">=", floor)] if floor <= POP_TIERS[0] else []
-    conditions += [("=", t) for t in POP_TIERS if t < floor]
     scans = [
-        f"(SELECT * FROM ({base}) AS matches WHERE matches.pop_tier {op} %s::smallint)"
-        for op, _ in conditions
+        f"(SELECT * FROM ({base}) AS matches WHERE matches.pop_tier {TIER_OPERATORS[lookup]} {int(tier)})"
+        for _, lookup, tier in TIER_GROUPS
     ]
-    params = [value for _, tier in conditions for value in (*base_params, tier)]
-    tiers = f"SELECT * FROM ({' UNION ALL '.join(scans)}) AS tiers LIMIT {int(limit)}"
-    if not probe:
-        return tiers, params
-    # The probe: one scan of every match, stopped after `limit`. When it holds them all (a negated word,
-    # or words that seldom meet, where the planner expected many), they are the sample and no tier is
-    # scanned: the tiers would each walk the posting lists again and find nothing (`nobody -tells`: one
-    # scan 6 ms, the tiers 100 ms). Otherwise the tiers run; the probe cost one scan and its rows.
-    probe_limit = int(limit)
-    sql = f"""
-        WITH probe AS MATERIALIZED ({base} LIMIT {probe_limit})
-        SELECT * FROM probe WHERE (SELECT count(*) FROM probe) < {probe_limit}
-        UNION ALL
-        SELECT * FROM ({tiers}) AS sample
-        WHERE (SELECT count(*) FROM probe) >= {probe_limit}"""
-    return sql, [*base_params, *params]
-
-
-TOP_TIERS_VIDEOS = COUNT_CAP  # at most this many videos, by the statistics, in the top tiers' scan
-TOP_TIERS_TTL_S = 60.0
-_top_tiers: dict[str, float] = {}
-
-
-def top_tiers_floor() -> int:
-    """The lowest tier of the top tiers read by one scan (sample_sql): from the top down, the
-    tiers that hold at most TOP_TIERS_VIDEOS videos together, by the planner's statistics (the most
-    common tiers' frequencies, the rarer ones counted as top tiers, the row count scaled to the table's
-    current size as the planner scales it). POP_TIERS[0] + 1 (no shared scan) without statistics. Read
-    at most once a minute per process."""
-    now = time.monotonic()
-    if now - _top_tiers.get("read_at", -TOP_TIERS_TTL_S) < TOP_TIERS_TTL_S:
-        return int(_top_tiers["floor"])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT s.most_common_vals::text::int[], s.most_common_freqs,
-                   c.reltuples * pg_relation_size(c.oid) / (current_setting('block_size')::int * c.relpages)
-            FROM pg_class c JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname
-            WHERE c.oid = 'search_document'::regclass AND s.attname = 'pop_tier' AND c.relpages > 0
-              AND c.reltuples > 0
-            """
-        )
-        row = cursor.fetchone()
-    floor = POP_TIERS[0] + 1
-    if row and row[0]:
-        values, freqs, videos = row
-        share = 1.0 - sum(freqs)  # the tiers rarer than the most common ones
-        for t in POP_TIERS:
-            share += sum(f for v, f in zip(values, freqs, strict=True) if v == t)
-            if videos * share > TOP_TIERS_VIDEOS:
-                break
-            floor = t
-    _top_tiers.update(floor=floor, read_at=now)
-    return floor
+    params = [value for _ in TIER_GROUPS for value in base_params]
+    return f"SELECT * FROM ({' UNION ALL '.join(scans)}) AS tiers LIMIT {int(limit)}", params
 
 
 def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
@@ -307,11 +241,11 @@ def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
 
 @dataclass
 class Summary:
-    total: int  # the matches counted: every match when `complete`, else one more than a cap
+    total: int  # the matches counted: every match when `complete`, else COUNT_CAP + 1
     facets: dict
     ranked: list[tuple[int, float]]  # the page, when ranking by relevance
     next_cursor: str | None
-    estimate: float | None = None  # the planner's estimate of the matches, where it was asked
+    estimate: float | None = None  # the planner's estimate of the matches, where it is trusted
     complete: bool = True  # the sample holds every match: the total and the facets are exact
 
 
@@ -322,10 +256,9 @@ def significant(value: float, digits: int = 2) -> int:
 
 
 def total_of(summary: Summary) -> dict:
-    """The `total` of a response: exact where every match was counted (always up to COUNT_CAP, up to
-    UNTIERED_CAP where the planner expected few); past it the planner's estimate of the matches (relation
-    `estimate`), or the count reached as a lower bound (`gte`) where the estimate is below it (the planner
-    multiplies the words' frequencies as if they were independent)."""
+    """The `total` of a response: exact where every match was counted (up to COUNT_CAP); past it the
+    planner's estimate of the matches (relation `estimate`) where it is trusted and above the count
+    reached, otherwise that count as a lower bound (`gte`)."""
     if summary.complete:
         return {"value": summary.total, "relation": "eq"}
     counted = summary.total - 1  # more matches than this were found
@@ -340,32 +273,33 @@ def count_and_facets(
     *,
     rank: tuple[str, SearchRequest] | None = None,
     estimate: float | None = None,
-    probe: bool = False,
+    trust_estimate: bool = True,
 ) -> Summary:
-    """In one statement over a sample of at most COUNT_CAP + 1 matches: the number of matches (exact up
-    to COUNT_CAP, then COUNT_CAP + 1), the facet counts over the sample, and, with `rank`, the page of the
-    CANDIDATES most popular matches of the sample ranked by relevance. When the planner expects many
-    matches, the sample is taken from the most popular tier down (see sample_sql), so a broad
-    term never builds the bitmap of all its matches, and the candidates are the most popular of all."""
+    """In one statement over the sample of the COUNT_CAP + 1 most popular matches (sample_sql): the number
+    of matches (exact up to COUNT_CAP, then COUNT_CAP + 1), the facet counts over the sample, and, with
+    `rank`, the page of the CANDIDATES most popular matches ranked by relevance. Past COUNT_CAP the
+    planner's estimate of the matches (`estimate`, or asked for here) is kept for the total, unless it is
+    not to be trusted: it takes words as independent, so words that seldom meet, or a word and an
+    exclusion that mostly comes with it, match far fewer videos than it expects."""
     if matched.query.is_empty():
         return Summary(0, {facet: [] for facet in facets}, [], None)
     # the sample holds only what the statement reads: each match's row is read from the heap into it
     fields = ["video_id", "pop_tier", *(FACET_COLUMNS[facet] for facet in facets)]
+    sampled = matched
+    as_of = datetime.now(UTC)
     if rank:
-        # the row's address: ranking reads the candidates' documents by TID, without an index
-        matched = matched.annotate(tid=RawSQL("search_document.ctid", (), output_field=TextField()))
-        fields.append("tid")
-    if estimate is None:
-        estimate = estimated_matches(matched)
-    tiered = estimate > BROAD_MATCHES
-    summary = summarise_sample(
-        matched, fields, facets, rank=rank, tiered=tiered, estimate=estimate, probe=probe and tiered
-    )
-    if not summary.complete and not tiered:
-        overflowed = summary.total
-        summary = summarise_sample(matched, fields, facets, rank=rank, tiered=True, estimate=estimate)
-        summary.total = max(summary.total, overflowed)  # the count the full read reached
-        summary.complete = False
+        tsquery, request = rank
+        # Recency is measured from the first page's time, carried in the cursor, so scores do not
+        # drift between pages and paging neither repeats nor skips.
+        if request.cursor:
+            _, _, as_of = decode_cursor(request.cursor, ordering="relevance", types=[float, int, datetime])
+        # scored in the scan, from the row it has read: no match is read twice
+        score = RawSQL(SCORE_SQL, (tsquery, as_of), output_field=FloatField())  # noqa: S611 - constant SQL
+        sampled = matched.annotate(score=score)
+        fields.append("score")
+    summary = summarise_sample(sampled, fields, facets, rank=rank, as_of=as_of)
+    if not summary.complete and trust_estimate:
+        summary.estimate = estimate if estimate is not None else estimated_matches(matched)
     return summary
 
 
@@ -375,14 +309,10 @@ def summarise_sample(
     facets: list[str],
     *,
     rank: tuple[str, SearchRequest] | None,
-    tiered: bool,
-    estimate: float,
-    probe: bool = False,
+    as_of: datetime,
 ) -> Summary:
-    """count_and_facets over one sample: the first UNTIERED_CAP + 1 matches found or, `tiered`, the
-    COUNT_CAP + 1 most popular ones."""
-    cap = COUNT_CAP if tiered else UNTIERED_CAP
-    sample, params = sample_sql(matched, fields, tiered=tiered, limit=cap + 1, probe=probe)
+    """count_and_facets over the sample of the COUNT_CAP + 1 most popular matches."""
+    sample, params = sample_sql(matched, fields, limit=COUNT_CAP + 1)
     parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
     for facet in facets:
         if facet == "tags":
@@ -393,34 +323,21 @@ def summarise_sample(
         else:
             column = DURATION_BUCKET_SQL if facet == "duration" else facet
             parts.append(f"(SELECT '{facet}', {column}, count(*), NULL FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
-    ctes = f"m AS MATERIALIZED ({sample})"
-    as_of = datetime.now(UTC)
     if rank:
-        tsquery, request = rank
+        request = rank[1]
         after = ""
-        after_params: list = []
-        # Recency is measured from the first page's time, carried in the cursor, so scores do not
-        # drift between pages and paging neither repeats nor skips.
         if request.cursor:
-            score, last_id, as_of = decode_cursor(
+            score, last_id, _ = decode_cursor(
                 request.cursor, ordering="relevance", types=[float, int, datetime]
             )
             after = "WHERE (score, video_id) < (%s, %s)"
-            after_params = [score, last_id]
-        # An untiered sample that overflows is read again tiered (count_and_facets): rank it only whole.
-        whole = "TRUE" if tiered else f"(SELECT count(*) FROM m) <= {cap}"
-        ctes += f""",
-            top AS (SELECT tid FROM m WHERE {whole} ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}),
-            c AS (SELECT d.video_id, d.document, d.pop_score, d.published_at
-                  FROM top JOIN search_document d ON d.ctid = top.tid::tid),
-            scored AS (SELECT c.video_id, ({SCORE_SQL})::float8 AS score FROM c)"""
-        params += [tsquery, as_of]
+            params += [score, last_id]
         parts.append(
-            f"(SELECT 'ranked', video_id::text, NULL, score FROM scored {after} "
-            f"ORDER BY score DESC, video_id DESC LIMIT {request.page_size + 1})"
+            f"(SELECT 'ranked', video_id::text, NULL, score FROM "
+            f"(SELECT video_id, score FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}) AS top "
+            f"{after} ORDER BY score DESC, video_id DESC LIMIT {request.page_size + 1})"
         )
-        params += after_params
-    sql = f"WITH {ctes} " + " UNION ALL ".join(parts)
+    sql = f"WITH m AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         (rows,) = fetch_with_index_scans(cursor, sql, params=params)
     total = next(n for facet, _, n, _ in rows if facet == "total")
@@ -433,7 +350,7 @@ def summarise_sample(
     if rank and len(ranked) > rank[1].page_size:
         ranked = ranked[: rank[1].page_size]
         next_cursor = encode_cursor(ordering="relevance", values=[ranked[-1][1], ranked[-1][0], as_of])
-    return Summary(total, counted, ranked, next_cursor, estimate, complete=total <= cap)
+    return Summary(total, counted, ranked, next_cursor, complete=total <= COUNT_CAP)
 
 
 # order=date pages the documents themselves: their published_at carries the search's date filters and

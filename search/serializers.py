@@ -16,10 +16,11 @@ class TotalSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     relation = serializers.ChoiceField(
         choices=["eq", "gte", "estimate"],
-        help_text="eq: every match was counted (video search: always up to 1,000 matches, up to 10,000 "
-        "where the planner expected at most that many; channel search: up to 10,000); estimate: past that, "
-        "the planner's estimate of the matches, rounded to two significant digits; gte: past that, and "
-        "value is a lower bound.",
+        help_text="eq: every match was counted (video search: up to 1,000 matches; channel search: up to "
+        "10,000); estimate: past that, the planner's estimate of the matches, rounded to two significant "
+        "digits (a query of one word, phrase or OR group); gte: past that, and value is a lower bound (several "
+        "words or an exclusion, whose estimate the planner takes as independent, or an estimate below the "
+        "count reached).",
     )
 
 

@@ -114,3 +114,25 @@ def test_swagger_ui_is_served_from_the_app(anon, db):
     response = anon.get("/api/docs/")
     assert response.status_code == 200
     assert b"cdn" not in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_migrate_runs_without_the_statement_timeout_of_requests(monkeypatch):
+    """Index builds over a large catalogue outlast the requests' statement timeout: `migrate` lifts it on
+    its connection while it runs (api/management/commands/migrate.py), and restores it."""
+    from django.core.management import call_command
+    from django.core.management.commands.migrate import Command as DjangoMigrate
+
+    seen = []
+
+    def handle(self, *args, **options):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            seen.append(cursor.fetchone()[0])
+
+    monkeypatch.setattr(DjangoMigrate, "handle", handle)
+    call_command("migrate", verbosity=0)
+    assert seen == ["0"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] not in ("0", "0ms")

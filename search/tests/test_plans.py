@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from search import selectors
+from search.models import TIER_GROUPS
 
 PLAN_VIDEOS = 100_000  # as search/tests/conftest.py seeds
 BIG_TABLES = {
@@ -101,17 +101,59 @@ def test_hot_query_plans_use_indexes(seeded, db, anon, name):
         assert not full_scans, f"sequential scan of {full_scans} in:\n{sql[:600]}"
 
 
-@pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram", "meta_filter"])
-def test_text_match_uses_the_search_gin_index(seeded, db, anon, name):
+TIER_INDEXES = {f"search_{kind}_t{name}_gin" for name, _, _ in TIER_GROUPS for kind in ("doc", "meta")}
+
+
+def sample_plan(client, path: str, params: dict, *, analyze: bool = False) -> list[dict]:
+    """The plan nodes of the statement that samples, counts, facets and ranks (`WITH m AS`)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params).status_code == 200
+    (sql,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
+    *settings, statement = sql.split("; ")
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(setting)
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) " + statement)
+        raw = cursor.fetchone()[0]
+    return list(plan_nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]))
+
+
+@pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram"])
+def test_each_tier_group_of_the_sample_scans_its_own_indexes(seeded, db, anon, name):
+    """The sample reads the tier groups from the top down, each through its own partial GIN index: no
+    scan goes through an index whose posting lists span every tier (and no BitmapAnd with one)."""
     path, params = HOT_QUERIES[name]
-    indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
-    assert "search_document_gin" in indexes
+    nodes = sample_plan(anon, path, params)
+    scanned = [n["Index Name"] for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+    assert len(scanned) == len(TIER_GROUPS), scanned
+    assert set(scanned) <= TIER_INDEXES, scanned
 
 
-def test_meta_filter_uses_the_jsonb_index(seeded, db, anon):
+@pytest.mark.parametrize("name", ["meta_filter", "meta_filter_browse"])
+def test_each_tier_group_of_a_metadata_filter_goes_through_a_tier_index(seeded, db, anon, name):
+    """With a metadata filter too, every tier group's heap scan is led by one of its own partial
+    indexes (the planner may intersect it with another)."""
+    path, params = HOT_QUERIES[name]
+    heap_scans = [n for n in sample_plan(anon, path, params) if n["Node Type"] == "Bitmap Heap Scan"]
+    assert len(heap_scans) == len(TIER_GROUPS)
+    for scan in heap_scans:
+        indexes = {n.get("Index Name") for n in plan_nodes(scan)}
+        assert indexes & TIER_INDEXES, indexes
+
+
+def test_a_broad_word_reads_only_the_top_tier_groups(seeded, db, anon):
+    """Under the sample's LIMIT the tier groups below those that fill it are never scanned."""
+    path, params = HOT_QUERIES["broad"]
+    nodes = sample_plan(anon, path, params, analyze=True)
+    scans = [n for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+    assert len(scans) == len(TIER_GROUPS)
+    assert scans[0]["Actual Loops"] == 1 and scans[-1]["Actual Loops"] == 0, scans
+
+
+def test_the_meta_filter_uses_the_jsonb_indexes(seeded, db, anon):
     path, params = HOT_QUERIES["meta_filter_browse"]
     indexes = {n.get("Index Name") for _, nodes in explain_endpoint(anon, path, params) for n in nodes}
-    assert indexes & {"search_document_meta_tier_gin", "video_metadata_gin"}, indexes
+    assert {index for index in indexes if index and index.startswith("search_meta_t")}, indexes
 
 
 @pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram"])
@@ -154,75 +196,36 @@ def test_each_order_of_a_broad_search_walks_its_index(seeded, db, anon, name, in
     assert index in indexes, indexes
 
 
-def test_the_small_top_tiers_are_one_scan_and_answer_as_one_scan_per_tier(seeded, db, anon, monkeypatch):
-    """A broad term's sample is taken tier by tier from the most popular down; the top tiers, small
-    together (search.selectors.top_tiers_floor), are one GIN scan instead of one each. The answer is
-    the same as with one scan per tier, since all their matches fit in the sample."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE search_document")
-    monkeypatch.setattr(selectors, "_top_tiers", {})
-    floor = selectors.top_tiers_floor()
-    assert 0 < floor <= selectors.POP_TIERS[0]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM search_document WHERE pop_tier >= %s", [floor])
-        (in_top_tiers,) = cursor.fetchone()
-    assert in_top_tiers <= 1.5 * selectors.TOP_TIERS_VIDEOS  # the statistics are a sample
-
-    path, params = HOT_QUERIES["broad"]
-    with CaptureQueriesContext(connection) as captured:
-        grouped = anon.get(path, params).json()
-    (sample,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
-    assert f"matches.pop_tier >= {floor}::smallint" in sample
-    assert f"matches.pop_tier = {floor - 1}::smallint" in sample
-    assert f"matches.pop_tier = {floor}::smallint" not in sample
-
-    monkeypatch.setattr(selectors, "_top_tiers", {"floor": selectors.POP_TIERS[0] + 1, "read_at": 1e18})
-    with CaptureQueriesContext(connection) as captured:
-        per_tier = anon.get(path, params).json()
-    (sample,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
-    assert "matches.pop_tier >=" not in sample
-    assert grouped["total"] == per_tier["total"]
-    assert grouped["facets"] == per_tier["facets"]
-    assert [hit["id"] for hit in grouped["results"]] == [hit["id"] for hit in per_tier["results"]]
-    assert grouped["results"]
-
-
 @pytest.mark.parametrize(
-    ("params", "explains", "tiered"),
+    ("params", "explains"),
     [
-        ({"q": "kimchi stew"}, 0, False),
-        ({"q": "subscribe"}, 0, True),
-        ({"q": "kimchi stew", "language": "de"}, 1, False),
-        ({"q": "subscribe", "language": "en"}, 1, True),
+        ({"q": "kimchi stew"}, 0),
+        ({"q": "subscribe"}, 0),
+        ({"q": "kimchi stew", "language": "de"}, 0),
+        ({"q": "subscribe", "language": "en"}, 1),
     ],
 )
-def test_the_planner_estimate_that_picks_the_sampling(seeded, db, anon, params, explains, tiered):
+def test_the_planner_estimate_is_asked_only_for_a_total_past_the_cap(seeded, db, anon, params, explains):
     """A plain search gets the planner's estimate of its matches with its tsquery (vs_estimated_matches),
-    in the same statement; a filtered one EXPLAINs its filtered matches. Many expected matches sample
-    tier by tier; few read them all in one scan."""
+    in the same statement; a filtered one EXPLAINs its filtered matches, and only when the sample passed
+    COUNT_CAP and its total is to be an estimate."""
     with CaptureQueriesContext(connection) as captured:
-        assert anon.get("/api/v1/search/videos", params).status_code == 200
+        body = anon.get("/api/v1/search/videos", params).json()
     statements = [q["sql"] for q in captured.captured_queries]
     assert sum(sql.startswith("EXPLAIN") for sql in statements) == explains
-    assert any("vs_estimated_matches" in sql for sql in statements) == (explains == 0)
-    (sample,) = [sql for sql in statements if "WITH m AS" in sql]
-    assert ("matches.pop_tier >=" in sample or "matches.pop_tier =" in sample) == tiered
+    assert any("vs_estimated_matches" in sql for sql in statements) == ("language" not in params)
+    if explains:
+        assert body["total"]["relation"] == "estimate"
 
 
-def test_an_exclusion_that_leaves_nothing_scans_no_tier(seeded, db, anon):
-    """`subscribe -subscribe` is expected to match as many videos as `subscribe`, and matches none: the
-    probe (one scan of every match, search.selectors.sample_sql) holds them all, so no tier is scanned."""
-    with CaptureQueriesContext(connection) as captured:
-        body = anon.get("/api/v1/search/videos", {"q": "subscribe -subscribe"}).json()
-    assert body["total"] == {"value": 0, "relation": "eq"}
-    (sql,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
-    assert "probe" in sql and "matches.pop_tier" in sql
-    settings, statement = sql.rsplit("; ", 1)[0], sql.rsplit("; ", 1)[1]
-    with connection.cursor() as cursor:
-        for setting in settings.split("; "):
-            cursor.execute(setting)
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
-        raw = cursor.fetchone()[0]
-    nodes = list(plan_nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]))
-    tier_scans = [n for n in nodes if "pop_tier" in n.get("Index Cond", "")]
-    assert tier_scans and all(n["Actual Loops"] == 0 for n in tier_scans)
+def test_an_exclusion_that_leaves_nothing_walks_each_tier_once(seeded, db, anon):
+    """`subscribe -subscribe` is expected to match as many videos as `subscribe`, and matches none: each
+    tier group is one scan of its own indexes, so together they walk the posting lists once."""
+    nodes = sample_plan(anon, "/api/v1/search/videos", {"q": "subscribe -subscribe"}, analyze=True)
+    scans = [n for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+    assert {n["Index Name"] for n in scans} <= TIER_INDEXES
+    assert [n["Actual Loops"] for n in scans] == [1] * len(TIER_GROUPS)
+    assert anon.get("/api/v1/search/videos", {"q": "subscribe -subscribe"}).json()["total"] == {
+        "value": 0,
+        "relation": "eq",
+    }

@@ -247,14 +247,12 @@ def test_totals_are_exact_up_to_the_cap_then_an_estimate(total, estimate, expect
 
 def test_past_the_cap_the_total_is_marked_and_facets_say_they_count_a_sample(anon, make_video, monkeypatch):
     """Past COUNT_CAP matches the count stops (at the cap + 1) and the facets count that sample, the most
-    viewed matches; the response says both. The caps are lowered here: the real ones are 1,000 (5,000
-    where the planner expects few matches)."""
+    viewed matches; the response says both. The cap is lowered here: the real one is 1,000."""
     from search import selectors
 
     for n in range(6):
         make_video(title=f"Sampled cooking {n}", category="music" if n % 2 else "howto")
     monkeypatch.setattr(selectors, "COUNT_CAP", 3)
-    monkeypatch.setattr(selectors, "UNTIERED_CAP", 3)
     body = anon.get("/api/v1/search/videos", {"q": "cooking", "facets": "category"}).json()
     assert body["total"]["relation"] in ("estimate", "gte")
     assert body["total"]["value"] >= 3
@@ -263,7 +261,6 @@ def test_past_the_cap_the_total_is_marked_and_facets_say_they_count_a_sample(ano
     assert len(body["results"]) == 4  # ranking reads the sample too
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 1_000)
-    monkeypatch.setattr(selectors, "UNTIERED_CAP", 5_000)
     body = anon.get("/api/v1/search/videos", {"q": "cooking", "facets": "category"}).json()
     assert body["total"] == {"value": 6, "relation": "eq"}
     assert body["facets_sampled"] is False
@@ -302,18 +299,24 @@ def test_search_pages_through_every_match_in_each_order(anon, make_video, order)
         assert set(seen[-len(never_viewed) :]) == never_viewed
 
 
-def test_an_underestimated_search_counts_every_match_up_to_the_untiered_cap(anon, make_video, monkeypatch):
-    """The planner multiplies words' frequencies as if independent; where it expects few matches every
-    match is read (up to UNTIERED_CAP), so the total and facets are exact and the ranked candidates are
-    the most viewed of all, even past COUNT_CAP (lowered here to 2)."""
+def test_words_that_may_seldom_meet_give_a_lower_bound_past_the_cap_and_rank_the_most_viewed(
+    anon, make_video, monkeypatch
+):
+    """The planner multiplies words' frequencies as if independent, so past COUNT_CAP (lowered here to 2)
+    the total of several words is the count reached, as a lower bound, not its estimate; the sample, and
+    so the ranked candidates, are the most viewed matches whatever their order in the table."""
     from search import selectors
 
     made = [make_video(title=f"Underestimated pairing {n}", category="music") for n in range(5)]
-    Video.objects.filter(pk=made[0].pk).update(view_count=10**7)
+    Video.objects.filter(pk=made[-1].pk).update(view_count=10**7)
     call_command("search_rebuild")
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
     body = anon.get("/api/v1/search/videos", {"q": "underestimated pairing", "facets": "category"}).json()
+    assert body["total"] == {"value": 2, "relation": "gte"}
+    assert body["facets_sampled"] is True
+    assert body["facets"]["category"] == [{"value": "music", "count": 3}]
+    assert body["results"][0]["id"] == made[-1].pk
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1_000)
+    body = anon.get("/api/v1/search/videos", {"q": "underestimated pairing", "facets": "category"}).json()
     assert body["total"] == {"value": 5, "relation": "eq"}
     assert body["facets_sampled"] is False
-    assert body["facets"]["category"] == [{"value": "music", "count": 5}]
-    assert body["results"][0]["id"] == made[0].pk
