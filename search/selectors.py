@@ -184,8 +184,10 @@ def video_search(*, request: SearchRequest) -> dict:
 # Under `LIMIT n`, the planner prices a sequential scan as if matches were spread evenly and it could
 # stop early; for a broad term it then reads and rechecks tens of thousands of documents where the GIN
 # bitmap reads only the matching pages. The statements run with these settings always have a GIN path.
-# work_mem: exact, not lossy, bitmaps for broad terms.
-INDEX_SCANS_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'; "
+# work_mem: exact, not lossy, bitmaps for broad terms. No parallel workers: a Parallel Append runs the tier
+# groups of the sample side by side and returns whichever rows come first, so the sample would no longer
+# be the most popular matches (and starting workers costs more than these scans).
+INDEX_SCANS_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'; SET LOCAL max_parallel_workers_per_gather = 0; "
 
 
 def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str = "") -> list[list[tuple]]:
@@ -335,7 +337,8 @@ def summarise_sample(
         parts.append(
             f"(SELECT 'ranked', video_id::text, NULL, score FROM "
             f"(SELECT video_id, score FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}) AS top "
-            f"{after} ORDER BY score DESC, video_id DESC LIMIT {request.page_size + 1})"
+            # top.video_id, not video_id: that name is also the output column, the id as text
+            f"{after} ORDER BY score DESC, top.video_id DESC LIMIT {request.page_size + 1})"
         )
     sql = f"WITH m AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:

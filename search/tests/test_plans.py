@@ -121,12 +121,14 @@ def sample_plan(client, path: str, params: dict, *, analyze: bool = False) -> li
 @pytest.mark.parametrize("name", ["selective", "broad", "korean_bigram"])
 def test_each_tier_group_of_the_sample_scans_its_own_indexes(seeded, db, anon, name):
     """The sample reads the tier groups from the top down, each through its own partial GIN index: no
-    scan goes through an index whose posting lists span every tier (and no BitmapAnd with one)."""
+    scan goes through an index whose posting lists span every tier (and no BitmapAnd with one), and the
+    groups run one after the other, in order (a Parallel Append would return whichever rows came first)."""
     path, params = HOT_QUERIES[name]
     nodes = sample_plan(anon, path, params)
     scanned = [n["Index Name"] for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
     assert len(scanned) == len(TIER_GROUPS), scanned
     assert set(scanned) <= TIER_INDEXES, scanned
+    assert not [n for n in nodes if n["Node Type"].startswith("Gather") or n.get("Parallel Aware")]
 
 
 @pytest.mark.parametrize("name", ["meta_filter", "meta_filter_browse"])

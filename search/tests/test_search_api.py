@@ -320,3 +320,25 @@ def test_words_that_may_seldom_meet_give_a_lower_bound_past_the_cap_and_rank_the
     body = anon.get("/api/v1/search/videos", {"q": "underestimated pairing", "facets": "category"}).json()
     assert body["total"] == {"value": 5, "relation": "eq"}
     assert body["facets_sampled"] is False
+
+
+def test_relevance_ties_page_by_id_as_a_number(anon, channel):
+    """Videos of equal score page in descending id order, as numbers: 10,000,000 before 8,999,999 (as
+    text it came after, and the cursor, which compares numbers, skipped it)."""
+    from datetime import UTC, datetime
+
+    published = datetime(2026, 1, 1, tzinfo=UTC)
+    ids = [8_999_999, 10_000_000, 10_000_001]
+    for pk in ids:  # the catalogue's triggers write the search documents
+        Video.objects.create(
+            id=pk,
+            channel=channel,
+            title="Identical twin pancakes",
+            category="howto",
+            language="en",
+            region="US",
+            duration_s=300,
+            published_at=published,
+        )
+    seen = ids_of_every_page(anon, "/api/v1/search/videos?q=identical+twin+pancakes&page_size=1")
+    assert seen == sorted(ids, reverse=True)
