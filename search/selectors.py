@@ -207,6 +207,11 @@ def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str 
 
 
 TIER_OPERATORS = {"gte": ">=", "exact": "=", "lte": "<="}
+# A tier group's scan should filter the rows its own index finds, not intersect them with an index range
+# over every tier: at the default cost of an index entry (0.005) the planner took a bitmap of the 199,431
+# documents published in the last two months, built again in each group, for cheaper than filtering 5,642
+# rows (`meilleur` after a date at 1M videos: 90-119 ms; filtered in the heap: 18 ms).
+SAMPLE_SETTINGS = "SET LOCAL cpu_index_tuple_cost = 0.05; "
 
 
 def sample_sql(matched: QuerySet[SearchDocument], fields: list[str], *, limit: int) -> tuple[str, list]:
@@ -342,7 +347,7 @@ def summarise_sample(
         )
     sql = f"WITH m AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
-        (rows,) = fetch_with_index_scans(cursor, sql, params=params)
+        (rows,) = fetch_with_index_scans(cursor, sql, params=params, settings=SAMPLE_SETTINGS)
     total = next(n for facet, _, n, _ in rows if facet == "total")
     counted = {facet: [] for facet in facets}
     for facet, value, n, _ in rows:
