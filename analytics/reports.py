@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, TypedDict
 
 from django.db import connection
+from django.http import QueryDict
 
 from api.errors import InvalidParameter
 
@@ -25,6 +27,20 @@ EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 LABELS = {"hour": 'YYYY-MM-DD"T"HH24:00:00"Z"', "day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM"}
 
 
+Number = int | float
+
+
+class Column(TypedDict):
+    name: str
+    type: str  # dimension or metric
+
+
+class Report(TypedDict):
+    columns: list[Column]
+    rows: list[list[Any]]  # each: the dimension's value, then the metrics in the columns' order
+    totals: dict[str, Number]
+
+
 @dataclass(frozen=True)
 class ReportRequest:
     start: date
@@ -34,11 +50,11 @@ class ReportRequest:
     dimension: str | None
 
 
-def date_range(params, *, today: date) -> tuple[date, date]:
+def date_range(params: QueryDict, *, today: date) -> tuple[date, date]:
     """`start` and `end`, inclusive dates, default the last 28 days; at most 3 years."""
 
     def day(name: str, default: date) -> date:
-        raw = params.get(name)
+        raw = str(params.get(name) or "")
         if not raw:
             return default
         try:
@@ -58,9 +74,9 @@ def date_range(params, *, today: date) -> tuple[date, date]:
     return start, end
 
 
-def report_request(params, *, today: date) -> ReportRequest:
+def report_request(params: QueryDict, *, today: date) -> ReportRequest:
     start, end = date_range(params, today=today)
-    granularity = params.get("granularity") or "day"
+    granularity = str(params.get("granularity") or "day")
     if granularity not in GRANULARITIES:
         raise InvalidParameter({"granularity": [f"Expected one of: {', '.join(GRANULARITIES)}."]})
     metrics = tuple(
@@ -72,7 +88,7 @@ def report_request(params, *, today: date) -> ReportRequest:
         raise InvalidParameter(
             {"metrics": [f"Unknown metric {unknown[0]!r}; expected any of {', '.join(METRICS)}."]}
         )
-    dimension = params.get("dimension") or None
+    dimension = str(params.get("dimension") or "") or None
     if dimension and dimension not in DIMENSIONS:
         raise InvalidParameter({"dimension": [f"Expected one of: {', '.join(DIMENSIONS)}."]})
     if granularity == "hour" and end - start >= MAX_HOURLY_RANGE:
@@ -84,10 +100,11 @@ def report_request(params, *, today: date) -> ReportRequest:
     return ReportRequest(start=start, end=end, granularity=granularity, metrics=metrics, dimension=dimension)
 
 
-def _shape(request: ReportRequest, first_column: str, rows: list[tuple], totals: dict) -> dict:
-    columns = [{"name": first_column, "type": "dimension"}] + [
-        {"name": m, "type": "metric"} for m in request.metrics
-    ]
+def _shape(
+    request: ReportRequest, first_column: str, rows: list[tuple[Any, ...]], totals: dict[str, Number]
+) -> Report:
+    metrics: list[Column] = [{"name": m, "type": "metric"} for m in request.metrics]
+    columns: list[Column] = [{"name": first_column, "type": "dimension"}, *metrics]
     return {
         "columns": columns,
         "rows": [list(r) for r in rows],
@@ -95,7 +112,7 @@ def _shape(request: ReportRequest, first_column: str, rows: list[tuple], totals:
     }
 
 
-def _metric_values(views, watch, uniques, likes, comments) -> dict:
+def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: Any) -> dict[str, Number]:
     views, watch = int(views or 0), float(watch or 0.0)
     return {
         "views": views,
@@ -107,7 +124,7 @@ def _metric_values(views, watch, uniques, likes, comments) -> dict:
     }
 
 
-def video_report(*, video_ids_sql: str, video_ids_params: list, request: ReportRequest) -> dict:
+def video_report(*, video_ids_sql: str, video_ids_params: list[Any], request: ReportRequest) -> Report:
     """A report over the videos selected by `video_ids_sql` (one video, or a channel's videos)."""
     params = {
         "start": request.start,
@@ -184,22 +201,22 @@ def video_report(*, video_ids_sql: str, video_ids_params: list, request: ReportR
     )
 
 
-def _distinct_viewers(video_ids_sql: str, video_ids_params: list, params: dict) -> int:
+def _distinct_viewers(video_ids_sql: str, video_ids_params: list[Any], params: dict[str, Any]) -> int:
     sql = f"""
         WITH ids AS MATERIALIZED ({video_ids_sql})
         SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
         WHERE video_id IN (SELECT id FROM ids) AND day >= %(start)s AND day < %(end_excl)s
     """
-    return _run(sql, params, video_ids_params)[0][0]
+    return int(_run(sql, params, video_ids_params)[0][0])
 
 
-def _run(sql: str, params: dict, id_params: list) -> list[tuple]:
+def _run(sql: str, params: dict[str, Any], id_params: list[Any]) -> list[tuple[Any, ...]]:
     for i, value in enumerate(id_params):
         sql = sql.replace("%s", f"%(id{i})s", 1)
         params[f"id{i}"] = value
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 TOP_METRICS = ("views", "watch_seconds", "likes", "comments")
@@ -221,14 +238,14 @@ class TopRequest:
     metric: str
     dimension: str
     limit: int
-    filters: dict
+    filters: dict[str, list[Any] | None]
 
 
-def top_report(*, request: TopRequest) -> dict:
+def top_report(*, request: TopRequest) -> Report:
     """The top values of a dimension by a metric over a date range, rows sorted by the metric, and the
     total over every value. Unfiltered category, language and country totals come from the daily
     catalogue-wide rollup; the rest from per-video rollups joined to the catalogue."""
-    params: dict = {
+    params: dict[str, Any] = {
         "start": request.start,
         "end_excl": request.end + timedelta(days=1),
         "limit": request.limit,
@@ -293,8 +310,8 @@ def top_report(*, request: TopRequest) -> dict:
     return _top_shape(request, _run(sql, params, []))
 
 
-def _top_shape(request: TopRequest, rows: list[tuple]) -> dict:
-    def number(value):
+def _top_shape(request: TopRequest, rows: list[tuple[Any, ...]]) -> Report:
+    def number(value: Any) -> Number:
         return round(float(value), 3) if request.metric == "watch_seconds" else int(value)
 
     total = number(rows[0][2]) if rows else number(0)

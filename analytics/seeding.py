@@ -13,11 +13,14 @@ recomputes the rollups from the stored events).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TextIO
 
 from django.db import connection, connections, transaction
 from tqdm import tqdm
@@ -104,7 +107,7 @@ FINAL_SQL = (
 )
 
 
-def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
+def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM api_video")
         if not cursor.fetchone()[0]:
@@ -149,7 +152,7 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
             [WORKERS],
         )
         bounds = [0] + [row[0] for row in cursor.fetchall()]
-    _run_parallel([lambda a=a, b=b: _final(a, b) for a, b in itertools.pairwise(bounds)])
+    _run_parallel([functools.partial(_final, a, b) for a, b in itertools.pairwise(bounds)])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("DROP TABLE IF EXISTS seed_video_weight, seed_stored")
@@ -160,15 +163,15 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr) -> int:
 
 
 def _jobs(
-    count: int, *, first: datetime, now: datetime, rng: random.Random, common: dict
-) -> list[list[dict]]:
+    count: int, *, first: datetime, now: datetime, rng: random.Random, common: dict[str, Any]
+) -> list[list[dict[str, Any]]]:
     """Chunks for each worker: worker k takes whole days of its own, so no two workers write the same
     rollup row; the viral burst goes to the worker holding the last days."""
     viral = int(count * VIRAL_SHARE) if common["viral"] else 0
     regular = count - viral
     days = (now - first).total_seconds() / 86_400
     split = [first + timedelta(days=round(days * k / WORKERS)) for k in range(WORKERS)] + [now]
-    jobs: list[list[dict]] = []
+    jobs: list[list[dict[str, Any]]] = []
     assigned = 0
     for k in range(WORKERS):
         start, end = split[k], split[k + 1]
@@ -215,11 +218,11 @@ def _jobs(
     return jobs
 
 
-def _span(start: datetime, end: datetime) -> dict:
+def _span(start: datetime, end: datetime) -> dict[str, float]:
     return {"start_s": start.timestamp(), "span_s": (end - start).total_seconds()}
 
 
-def _run_workers(jobs: list[list[dict]], bar) -> int:
+def _run_workers(jobs: list[list[dict[str, Any]]], bar: Any) -> int:
     stored = [0] * len(jobs)
     lock = threading.Lock()
 
@@ -244,7 +247,7 @@ def _run_workers(jobs: list[list[dict]], bar) -> int:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    _run_parallel([lambda k=k: work(k) for k in range(len(jobs))])
+    _run_parallel([functools.partial(work, k) for k in range(len(jobs))])
     return sum(stored)
 
 
@@ -257,7 +260,7 @@ def _final(after: int, upto: int) -> None:
         )
 
 
-def _run_parallel(tasks) -> None:
+def _run_parallel(tasks: list[Callable[[], object]]) -> None:
     """Run each task in a thread of its own, with its own database connection; re-raise the first error.
     Inside a transaction (a test's), other connections would not see its rows: run them one by one."""
     if connection.in_atomic_block:
@@ -266,7 +269,7 @@ def _run_parallel(tasks) -> None:
         return
     errors: list[BaseException] = []
 
-    def run(task) -> None:
+    def run(task: Callable[[], object]) -> None:
         try:
             task()
         except BaseException as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, FloatField, QuerySet, Value
@@ -32,6 +34,13 @@ TRENDING_TOP = 5_000  # videos kept in each window's snapshot
 REFRESH_TIMEOUT_S = 60
 
 
+class TrendingHit(TypedDict):
+    video: Video
+    rank: int
+    score: float
+    views_in_window: int
+
+
 def trending(
     *,
     window: str,
@@ -39,10 +48,11 @@ def trending(
     region: list[str] | None = None,
     category: list[str] | None = None,
     language: list[str] | None = None,
-) -> list[dict]:
+) -> list[TrendingHit]:
     """Top videos of a window: `now` by decayed score (index order on score_log), `24h`/`7d` by views
     summed from the hourly rollups. Each row: video id, score, views in the window (24 hours for `now`)."""
-    filters, params = [], {"limit": limit, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
+    filters: list[str] = []
+    params: dict[str, Any] = {"limit": limit, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
     for column, values in (("region", region), ("category", category), ("language", language)):
         if values:
             filters.append(f"v.{column} = ANY(%({column})s)")
@@ -71,13 +81,13 @@ def trending(
     ]
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
-def _window_top(window: str, where: str, params: dict) -> list[tuple]:
+def _window_top(window: str, where: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Top videos by views in the window, from the window's snapshot (migrations_sql/0006), recomputed
     when older than ANALYTICS_TRENDING_MAX_AGE seconds; from the hourly rollups themselves when a filter
     leaves fewer than `limit` rows of an incomplete snapshot."""
@@ -100,7 +110,7 @@ def _window_top(window: str, where: str, params: dict) -> list[tuple]:
             """,
             params,
         )
-        rows = cursor.fetchall()
+        rows = list(cursor.fetchall())
         if len(rows) == params["limit"]:
             return rows
         cursor.execute("SELECT complete FROM analytics_trending_snapshot WHERE window_name = %s", [window])

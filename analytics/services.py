@@ -7,6 +7,7 @@ adds nothing, and a crash loses nothing that was acknowledged.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 from django.db import OperationalError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from psycopg import errors as pg_errors
-from rest_framework import serializers
 
 MAX_EVENTS = 1_000
 MAX_FUTURE = timedelta(minutes=5)
@@ -27,18 +28,6 @@ DECAY_PER_HOUR = math.log(2) / HALF_LIFE_HOURS
 TRENDING_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 DEADLOCK_RETRIES = 3
 MAX_WATCH_SECONDS = 7 * 86_400
-
-
-class ViewEventSerializer(serializers.Serializer):
-    """The event as documented in the OpenAPI schema; ingestion validates with ViewEvent below."""
-
-    event_id = serializers.UUIDField()
-    video_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    occurred_at = serializers.DateTimeField(help_text="At most 5 minutes ahead, at most 30 days old.")
-    watch_seconds = serializers.FloatField(min_value=0, max_value=MAX_WATCH_SECONDS)
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_null=True)
-    device = serializers.ChoiceField(choices=DEVICES, required=False, allow_null=True)
-    viewer_id = serializers.CharField(max_length=128, required=False, allow_null=True, allow_blank=False)
 
 
 class ViewEvent(pydantic.BaseModel):
@@ -317,7 +306,8 @@ def rollups_rebuild() -> int:
             + "\nSELECT count(*) FROM e",
             {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
         )
-        return cursor.fetchone()[0]
+        (folded,) = cursor.fetchone()
+        return int(folded)
 
 
 def events_ingest(*, raw_events: list[Any]) -> IngestResult:
@@ -332,7 +322,7 @@ def events_ingest(*, raw_events: list[Any]) -> IngestResult:
 
 def _store(valid: list[tuple[int, ViewEvent]]) -> tuple[int, int, list[int]]:
     """Store the events of known videos; (stored, of known videos, indexes of events of unknown videos)."""
-    params = {
+    params: dict[str, Any] = {
         "events": EVENTS.dump_json([event for _, event in valid]).decode(),
         "indexes": "{" + ",".join(str(index) for index, _ in valid) + "}",
         "decay": DECAY_PER_HOUR,
@@ -347,9 +337,9 @@ def _store(valid: list[tuple[int, ViewEvent]]) -> tuple[int, int, list[int]]:
                 # the statement writes both copies of the view counts (migrations_sql/0013)
                 cursor.execute("SELECT set_config('analytics.counters_copied', 'on', true)")
                 cursor.execute(INGEST_SQL, params)
-                result = cursor.fetchone()[:3]
+                stored, known, unknown = cursor.fetchone()[:3]
                 cursor.execute("SELECT set_config('analytics.counters_copied', 'off', true)")
-                return result
+                return int(stored), int(known), list(unknown)
         except OperationalError as exc:  # concurrent batches over the same rows: retry the whole batch
             if not isinstance(exc.__cause__, pg_errors.DeadlockDetected) or attempt == DEADLOCK_RETRIES - 1:
                 raise
@@ -359,19 +349,19 @@ def _store(valid: list[tuple[int, ViewEvent]]) -> tuple[int, int, list[int]]:
 _known_partitions: set[date] = set()
 
 
-def partitions_ensure(cursor, months: list[date]) -> None:
+def partitions_ensure(cursor: CursorWrapper, months: list[date]) -> None:
     for month in months:
         if month not in _known_partitions:
             cursor.execute("SELECT analytics_ensure_partition(%s)", [month])
-            transaction.on_commit(lambda month=month: _known_partitions.add(month))
+            transaction.on_commit(functools.partial(_known_partitions.add, month))
 
 
 def partitions_create_ahead(*, months_ahead: int = 3, months_back: int = 1) -> list[date]:
     today = datetime.now(UTC).date().replace(day=1)
     months = []
     for offset in range(-months_back, months_ahead + 1):
-        year, month = divmod(today.month - 1 + offset, 12)
-        months.append(date(today.year + year, month + 1, 1))
+        year, month_index = divmod(today.month - 1 + offset, 12)
+        months.append(date(today.year + year, month_index + 1, 1))
     with transaction.atomic(), connection.cursor() as cursor:
         for month in months:
             cursor.execute("SELECT analytics_ensure_partition(%s)", [month])

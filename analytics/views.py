@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -13,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -39,7 +41,7 @@ class ViewEventsView(APIView):
     permission_classes = [CanIngest]
 
     @extend_schema(request=IngestRequestSerializer, responses={202: IngestResponseSerializer, **ERRORS})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         body = request.data
         if not isinstance(body, dict) or not isinstance(body.get("events"), list):
             raise ValidationError({"events": ["Expected a JSON object with an 'events' list."]})
@@ -53,15 +55,17 @@ class ViewEventsView(APIView):
         )
 
 
-def list_param(request, name: str, item_field: forms.Field) -> list[str] | None:
+def list_param(request: Request, name: str, item_field: forms.Field) -> list[str] | None:
     field = CommaListField(item_field=item_field, required=False)
     try:
-        return field.clean(field.widget.value_from_datadict(request.query_params, None, name))
+        widget = cast(forms.Widget, field.widget)
+        raw = widget.value_from_datadict(request.query_params, {}, name)  # type: ignore[arg-type]
+        return cast("list[str] | None", field.clean(raw))  # type: ignore[no-untyped-call]
     except forms.ValidationError as exc:
         raise InvalidParameter({name: exc.messages}) from exc
 
 
-def int_param(request, name: str, *, default: int, low: int, high: int) -> int:
+def int_param(request: Request, name: str, *, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name) or str(default)
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise InvalidParameter({name: [f"Ensure this value is between {low} and {high}."]})
@@ -87,7 +91,7 @@ class TrendingView(APIView):
         ],
         responses={200: TrendingResponseSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         window = choice_param(request, "window", selectors.WINDOWS, "now")
         region = list_param(request, "region", code_field())
         language = list_param(request, "language", code_field())
@@ -113,7 +117,7 @@ class TrendingView(APIView):
         return response
 
     @staticmethod
-    def trending_body(query: dict) -> dict:
+    def trending_body(query: dict[str, Any]) -> dict[str, Any]:
         rows = selectors.trending(**query)
         videos = represent(VideoSerializer, [row["video"] for row in rows])
         results = [
@@ -142,13 +146,13 @@ REPORT_PARAMETERS = [
 ]
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(serializers.Serializer[Any]):
     columns = serializers.ListField(child=serializers.DictField())
     rows = serializers.ListField(child=serializers.ListField())
     totals = serializers.DictField()
 
 
-def may_read_reports(user, owner_id: int) -> bool:
+def may_read_reports(user: Any, owner_id: int) -> bool:
     return bool(user.is_authenticated and (user.pk == owner_id or in_group(user, ANALYSTS)))
 
 
@@ -156,7 +160,7 @@ class VideoReportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=REPORT_PARAMETERS, responses={200: ReportSerializer, **ERRORS})
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         video = get_object_or_404(
             Video.objects.select_related("channel").only("id", "channel__owner_id"), pk=pk
         )
@@ -174,7 +178,7 @@ class ChannelReportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=REPORT_PARAMETERS, responses={200: ReportSerializer, **ERRORS})
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         channel = get_object_or_404(Channel.objects.only("id", "owner_id"), pk=pk)
         if not may_read_reports(request.user, channel.owner_id):
             raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
@@ -205,7 +209,7 @@ class TopReportView(APIView):
         ],
         responses={200: ReportSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         start, end = reports.date_range(request.query_params, today=datetime.now(UTC).date())
         filters = {
             "category": list_param(request, "category", forms.ChoiceField(choices=Category.choices)),

@@ -108,10 +108,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         details = {"non_field_errors": details}
     message = _first_message(exc.detail) if isinstance(exc, exceptions.ValidationError) else str(exc.detail)
     headers = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait) + 1)
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
+    wait = getattr(exc, "wait", None)  # Throttled's
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        headers["Retry-After"] = str(int(wait) + 1)
+    auth_header = getattr(exc, "auth_header", None)  # set on 401s by the views
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
     body = envelope(status_code=exc.status_code, code=code, message=message, details=details)
     return Response(body, status=exc.status_code, headers=headers)
 

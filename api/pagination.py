@@ -31,7 +31,7 @@ class RowBefore(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, keys: Sequence[Expression | str], values: Sequence[Any]):
+    def __init__(self, keys: Sequence[Expression | F | str], values: Sequence[Any]):
         self.width = len(keys)
         key_expressions = [F(k) if isinstance(k, str) else k for k in keys]
         super().__init__(*key_expressions, *[Value(v) for v in values])
@@ -90,7 +90,7 @@ class KeysetPagination:
     Refuses an unordered queryset: an unordered page is not a page.
     """
 
-    def __init__(self, *, name: str, keys: Sequence[tuple[str, Expression | str, type]]):
+    def __init__(self, *, name: str, keys: Sequence[tuple[str, Expression | F | str, type]]):
         self.name = name
         self.keys = keys  # (attribute on the row, expression or field, python type)
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -189,7 +191,7 @@ class VideoSerializer(serializers.ModelSerializer):
 
 
 class VideoCreateSerializer(VideoSerializer):
-    channel = StrictIntegerField(min_value=1, write_only=True)
+    channel = StrictIntegerField(min_value=1, write_only=True)  # type: ignore[assignment]  # an id to write
 
     class Meta(VideoSerializer.Meta):
         pass
@@ -215,7 +217,9 @@ class CommentAuthorSerializer(serializers.ModelSerializer):
 class CommentSerializer(serializers.ModelSerializer):
     author = CommentAuthorSerializer(read_only=True)
     text = StrictCharField(min_length=1, max_length=10_000)
-    parent = StrictIntegerField(source="parent_id", required=False, allow_null=True, min_value=1)
+    parent = StrictIntegerField(  # type: ignore[assignment]  # the API's name for the parent comment's id
+        source="parent_id", required=False, allow_null=True, min_value=1
+    )
     video = serializers.IntegerField(source="video_id", read_only=True)
 
     class Meta:
@@ -287,7 +291,9 @@ def video_data(video: Video) -> dict:
 
 
 # Serializers whose representation is written out above, for the lists that read many rows.
-WRITTEN_OUT = {VideoSerializer: video_data}
+WRITTEN_OUT: dict[type[serializers.Serializer[Any]], Callable[[Any], dict[str, Any]]] = {
+    VideoSerializer: video_data
+}
 
 
 def represent(serializer_class: type[serializers.Serializer], instances) -> list[dict]:

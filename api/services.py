@@ -120,7 +120,7 @@ def video_delete(*, video: Video) -> None:
     video.delete()
 
 
-COUNTER_BY_KIND = {Reaction.Kind.LIKE: "like_count", Reaction.Kind.DISLIKE: "dislike_count"}
+COUNTER_BY_KIND: dict[str, str] = {Reaction.Kind.LIKE: "like_count", Reaction.Kind.DISLIKE: "dislike_count"}
 
 
 @transaction.atomic

@@ -120,7 +120,10 @@ DATABASES = {
         "ENGINE": "config.db",
     }
 }
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),  # type: ignore[dict-item]
+    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func
+from django.db.models.sql.compiler import SQLCompiler
 
 
 class TsMatch(Func):
@@ -14,6 +18,14 @@ class TsMatch(Func):
         self.tsquery = tsquery
         super().__init__(F(field))
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         field_sql, params = compiler.compile(self.source_expressions[0])
-        return f"({field_sql} @@ %s::tsquery)", [*params, self.tsquery]
+        return f"({field_sql} @@ %s::tsquery)", (*params, self.tsquery)

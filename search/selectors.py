@@ -12,13 +12,16 @@ import html
 import json
 import re
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.http import QueryDict
 
 from api import selectors as catalogue
 from api.errors import InvalidParameter
@@ -63,6 +66,51 @@ DURATION_BUCKET_SQL = (
 )
 
 
+class Total(TypedDict):
+    value: int
+    relation: str  # eq, gte or estimate (total_of)
+
+
+class FacetCount(TypedDict):
+    value: Any
+    count: int
+
+
+class Suggestion(TypedDict):
+    text: str
+    kind: str
+
+
+class QueryEcho(TypedDict):
+    q: str
+    corrected: str | None
+
+
+class Highlight(TypedDict):
+    title: str
+    description: str
+
+
+class VideoSearchResult(TypedDict):
+    query: QueryEcho
+    total: Total
+    results: list[tuple[Video, float | None]]  # the page's videos, each with its relevance score
+    highlights: dict[int, Highlight]  # by video id
+    facets: dict[str, list[FacetCount]]
+    facets_sampled: bool
+    suggestion: str | None
+    next_cursor: str | None
+    took_ms: int
+
+
+class ChannelSearchResult(TypedDict):
+    query: QueryEcho
+    total: Total
+    results: list[tuple[Channel, float]]
+    next_cursor: str | None
+    took_ms: int
+
+
 @dataclass
 class SearchRequest:
     q: str
@@ -71,20 +119,20 @@ class SearchRequest:
     cursor: str | None
     facets: list[str]
     highlight: bool
-    params: Any  # the query parameters, for the shared filters
+    params: QueryDict  # the query parameters, for the shared filters
 
 
-def query_text(params) -> str:
+def query_text(params: QueryDict) -> str:
     """The `q` parameter, at most MAX_QUERY_LENGTH characters, NUL characters dropped."""
-    q = params.get("q", "")
+    q = str(params.get("q", ""))
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
     return q.replace("\x00", "")
 
 
-def parse_request(params, *, page_size: int) -> SearchRequest:
+def parse_request(params: QueryDict, *, page_size: int) -> SearchRequest:
     q = query_text(params).strip()
-    order = params.get("order") or ("relevance" if q else "date")
+    order = str(params.get("order") or ("relevance" if q else "date"))
     if order not in ORDERS:
         raise InvalidParameter({"order": [f"Expected one of: {', '.join(ORDERS)}."]})
     facets = [f.strip() for v in params.getlist("facets") for f in v.split(",") if f.strip()]
@@ -93,25 +141,25 @@ def parse_request(params, *, page_size: int) -> SearchRequest:
         raise InvalidParameter(
             {"facets": [f"Unknown facet {unknown[0]!r}; expected any of {', '.join(FACETS)}."]}
         )
-    highlight = params.get("highlight", "true" if q else "false").lower()
+    highlight = str(params.get("highlight", "true" if q else "false")).lower()
     if highlight not in ("true", "false", "1", "0"):
         raise InvalidParameter({"highlight": ["Expected true or false."]})
     return SearchRequest(
         q=q,
         order=order,
         page_size=page_size,
-        cursor=params.get("cursor") or None,
+        cursor=str(params.get("cursor") or "") or None,
         facets=list(dict.fromkeys(facets)),
         highlight=highlight in ("true", "1"),
         params=params,
     )
 
 
-def filtered_documents(params) -> QuerySet[SearchDocument]:
+def filtered_documents(params: QueryDict) -> QuerySet[SearchDocument]:
     return filter_videos(params, SearchDocument.objects.all()).order_by()
 
 
-def video_search(*, request: SearchRequest) -> dict:
+def video_search(*, request: SearchRequest) -> VideoSearchResult:
     started = time.perf_counter()
     documents = filtered_documents(request.params)
     parsed = parse(request.q) if request.q else ParsedQuery()
@@ -131,7 +179,7 @@ def video_search(*, request: SearchRequest) -> dict:
     summary = count_and_facets(
         matched,
         request.facets,
-        rank=(tsquery, request) if relevance else None,
+        rank=(tsquery, request) if relevance and tsquery else None,
         estimate=estimate,
         trust_estimate=not parsed.estimate_is_doubtful,
     )
@@ -157,13 +205,14 @@ def video_search(*, request: SearchRequest) -> dict:
             corrected = suggestion
     facets = summary.facets
     order = request.order if tsquery or request.order != "relevance" else "date"
+    rows: list[tuple[int, float | None]]
     if order == "relevance":
         rows, next_cursor = summary.ranked, summary.next_cursor
     else:
         rows, next_cursor = ordered_page(matched, order, request)
     highlight = request.highlight and bool(tsquery)
     videos = catalogue.videos_base()
-    if highlight:
+    if highlight and tsquery:
         videos = with_headlines(videos, tsquery)
     found = videos.in_bulk([video_id for video_id, _ in rows])
     results = [(found[video_id], score) for video_id, score in rows if video_id in found]
@@ -190,7 +239,12 @@ def video_search(*, request: SearchRequest) -> dict:
 INDEX_SCANS_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'; SET LOCAL max_parallel_workers_per_gather = 0; "
 
 
-def fetch_with_index_scans(cursor, *statements: str, params=None, settings: str = "") -> list[list[tuple]]:
+def fetch_with_index_scans(
+    cursor: CursorWrapper,
+    *statements: str,
+    params: Sequence[Any] | Mapping[str, Any] | None = None,
+    settings: str = "",
+) -> list[list[tuple[Any, ...]]]:
     """The rows of each statement, planned under INDEX_SCANS_ONLY (and `settings`), in one round trip.
 
     The settings and the statements go as one multi-statement query (psycopg's client-side binding
@@ -214,7 +268,7 @@ TIER_OPERATORS = {"gte": ">=", "exact": "=", "lte": "<="}
 SAMPLE_SETTINGS = "SET LOCAL cpu_index_tuple_cost = 0.05; "
 
 
-def sample_sql(matched: QuerySet[SearchDocument], fields: list[str], *, limit: int) -> tuple[str, list]:
+def sample_sql(matched: QuerySet[SearchDocument], fields: list[str], *, limit: int) -> tuple[str, list[Any]]:
     """The statement of a sample of the `limit` most popular matches, with their `fields`: a UNION ALL of
     one scan per tier group (search.models.TIER_GROUPS), from the top down; under the LIMIT the Append
     stops at the first groups that fill it. Each group's scan goes through that group's own GIN indexes
@@ -249,8 +303,8 @@ def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
 @dataclass
 class Summary:
     total: int  # the matches counted: every match when `complete`, else COUNT_CAP + 1
-    facets: dict
-    ranked: list[tuple[int, float]]  # the page, when ranking by relevance
+    facets: dict[str, list[FacetCount]]
+    ranked: list[tuple[int, float | None]]  # the page, when ranking by relevance
     next_cursor: str | None
     estimate: float | None = None  # the planner's estimate of the matches, where it is trusted
     complete: bool = True  # the sample holds every match: the total and the facets are exact
@@ -262,7 +316,7 @@ def significant(value: float, digits: int = 2) -> int:
     return int(round(value, -exponent))
 
 
-def total_of(summary: Summary) -> dict:
+def total_of(summary: Summary) -> Total:
     """The `total` of a response: exact where every match was counted (up to COUNT_CAP); past it the
     planner's estimate of the matches (relation `estimate`) where it is trusted and above the count
     reached, otherwise that count as a lower bound (`gte`)."""
@@ -349,11 +403,13 @@ def summarise_sample(
     with connection.cursor() as cursor:
         (rows,) = fetch_with_index_scans(cursor, sql, params=params, settings=SAMPLE_SETTINGS)
     total = next(n for facet, _, n, _ in rows if facet == "total")
-    counted = {facet: [] for facet in facets}
+    counted: dict[str, list[FacetCount]] = {facet: [] for facet in facets}
     for facet, value, n, _ in rows:
         if facet in counted:
             counted[facet].append({"value": value, "count": n})
-    ranked = [(int(value), score) for facet, value, _, score in rows if facet == "ranked"]
+    ranked: list[tuple[int, float | None]] = [
+        (int(value), score) for facet, value, _, score in rows if facet == "ranked"
+    ]
     next_cursor = None
     if rank and len(ranked) > rank[1].page_size:
         ranked = ranked[: rank[1].page_size]
@@ -370,7 +426,9 @@ DOCUMENT_DATE_ORDER = KeysetPagination(
 )
 
 
-def ordered_page(matched: QuerySet[SearchDocument], order: str, request: SearchRequest):
+def ordered_page(
+    matched: QuerySet[SearchDocument], order: str, request: SearchRequest
+) -> tuple[list[tuple[int, float | None]], str | None]:
     """Matches in a catalogue order (date, views, rating, trending), paged by that order's keyset."""
     if order == "date":
         documents = matched.order_by("-published_at", "-video_id").only("video_id", "published_at")
@@ -414,13 +472,13 @@ def with_headlines(videos: QuerySet[Video], tsquery: str) -> QuerySet[Video]:
     )
 
 
-def highlights_of(videos: list[Video], parsed: ParsedQuery) -> dict[int, dict]:
+def highlights_of(videos: list[Video], parsed: ParsedQuery) -> dict[int, Highlight]:
     """`<mark>`ed fragments of videos read through `with_headlines`."""
     cjk_terms = [t.text for t in parsed.terms if t.is_cjk and not t.negated]
     return {
         video.pk: {
-            "title": marked_html(video.title_headline, cjk_terms),
-            "description": marked_html(video.description_headline, cjk_terms),
+            "title": marked_html(getattr(video, "title_headline", ""), cjk_terms),
+            "description": marked_html(getattr(video, "description_headline", ""), cjk_terms),
         }
         for video in videos
     }
@@ -499,7 +557,7 @@ def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:
     return {typed: word for typed, word in rows if typed.lower() != word}
 
 
-def suggest(*, prefix: str, limit: int) -> list[dict]:
+def suggest(*, prefix: str, limit: int) -> list[Suggestion]:
     """Completions for `prefix`, most popular first: short prefixes from the precomputed top lists,
     longer ones from a range scan of the keys."""
     with connection.cursor() as cursor:
@@ -528,7 +586,7 @@ def suggest(*, prefix: str, limit: int) -> list[dict]:
         return [{"text": text, "kind": kind} for text, kind in cursor.fetchall()]
 
 
-def channel_search(*, q: str, page_size: int, cursor: str | None) -> dict:
+def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSearchResult:
     started = time.perf_counter()
     parsed = parse(q)
     if q and parsed.terms and not parsed.has_positive:

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from api.serializers import ChannelSerializer, VideoSerializer
 
 
-class QueryEchoSerializer(serializers.Serializer):
+class QueryEchoSerializer(serializers.Serializer[Any]):
     q = serializers.CharField(allow_blank=True)
     corrected = serializers.CharField(
         allow_null=True, help_text="The corrected query whose results are shown."
     )
 
 
-class TotalSerializer(serializers.Serializer):
+class TotalSerializer(serializers.Serializer[Any]):
     value = serializers.IntegerField()
     relation = serializers.ChoiceField(
         choices=["eq", "gte", "estimate"],
@@ -24,7 +26,7 @@ class TotalSerializer(serializers.Serializer):
     )
 
 
-class HighlightSerializer(serializers.Serializer):
+class HighlightSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(help_text="HTML: the video's text escaped, matches in <mark>.")
     description = serializers.CharField()
 
@@ -37,12 +39,12 @@ class VideoHitSerializer(VideoSerializer):
         fields = [*VideoSerializer.Meta.fields, "score", "highlight"]
 
 
-class FacetValueSerializer(serializers.Serializer):
+class FacetValueSerializer(serializers.Serializer[Any]):
     value = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class VideoSearchResponseSerializer(serializers.Serializer):
+class VideoSearchResponseSerializer(serializers.Serializer[Any]):
     query = QueryEchoSerializer()
     total = TotalSerializer()
     results = VideoHitSerializer(many=True)
@@ -67,7 +69,7 @@ class ChannelHitSerializer(ChannelSerializer):
         fields = [*ChannelSerializer.Meta.fields, "score"]
 
 
-class ChannelSearchResponseSerializer(serializers.Serializer):
+class ChannelSearchResponseSerializer(serializers.Serializer[Any]):
     query = QueryEchoSerializer()
     total = TotalSerializer()
     results = ChannelHitSerializer(many=True)
@@ -76,10 +78,10 @@ class ChannelSearchResponseSerializer(serializers.Serializer):
     took_ms = serializers.IntegerField()
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
     kind = serializers.ChoiceField(choices=["title", "tag", "channel"])
 
 
-class SuggestResponseSerializer(serializers.Serializer):
+class SuggestResponseSerializer(serializers.Serializer[Any]):
     suggestions = SuggestionSerializer(many=True)

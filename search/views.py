@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +33,7 @@ Q_PARAMETER = OpenApiParameter(
 )
 
 
-class VideoSearchView(GenericAPIView):
+class VideoSearchView(GenericAPIView[SearchDocument]):
     throttle_scope = "search"
     permission_classes = [permissions.AllowAny]
     filterset_class = VideoFilterSet
@@ -58,7 +59,7 @@ class VideoSearchView(GenericAPIView):
         ],
         responses={200: VideoSearchResponseSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         search_request = selectors.parse_request(request.query_params, page_size=page_size_from(request))
         found = selectors.video_search(request=search_request)
         videos = [video for video, _ in found["results"]]
@@ -89,7 +90,7 @@ class ChannelSearchView(APIView):
     @extend_schema(
         parameters=[Q_PARAMETER, *PAGE_PARAMETERS], responses={200: ChannelSearchResponseSerializer, **ERRORS}
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         q = selectors.query_text(request.query_params).strip()
         found = selectors.channel_search(
             q=q,
@@ -125,7 +126,7 @@ class SuggestView(APIView):
         ],
         responses={200: SuggestResponseSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         prefix = selectors.query_text(request.query_params)
         raw_limit = request.query_params.get("limit") or "10"
         if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,12 +10,12 @@ from analytics.permissions import ANALYSTS, INGEST
 class Command(BaseCommand):
     help = "Add a user to the 'analysts' or 'ingest' group (--revoke takes it away)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
         parser.add_argument("group", choices=[ANALYSTS, INGEST])
         parser.add_argument("--revoke", action="store_true")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             user = User.objects.get(username=options["username"])
         except User.DoesNotExist as exc:

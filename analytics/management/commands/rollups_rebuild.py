@@ -1,4 +1,5 @@
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -8,7 +9,7 @@ from analytics.services import rollups_rebuild
 class Command(BaseCommand):
     help = "Recompute every analytics rollup from the stored view events (in one transaction)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         self.stderr.write("Rebuilding rollups from raw events ...")
         folded = rollups_rebuild()

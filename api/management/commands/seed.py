@@ -15,6 +15,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -131,7 +132,10 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         stored = events_seed(
-            count=options["events"], seed=options["seed"], progress=self.progress, stderr=self.stderr._out
+            count=options["events"],
+            seed=options["seed"],
+            progress=self.progress,
+            stderr=cast(TextIO, self.stderr._out),  # the stream under Django's OutputWrapper
         )
         self.stdout.write(f"Stored {stored} view events in {time.monotonic() - started:.1f} s")
 

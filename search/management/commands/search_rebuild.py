@@ -1,4 +1,6 @@
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -8,7 +10,7 @@ from search.services import search_index_rebuild, suggestions_rebuild
 class Command(BaseCommand):
     help = "Rebuild the search documents, the did-you-mean lexicon and the suggestions from the catalogue."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--suggestions-only",
             action="store_true",
@@ -16,7 +18,7 @@ class Command(BaseCommand):
             "kept current by triggers)",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         if options["suggestions_only"]:
             self.stderr.write("Rebuilding suggestions ...")
