@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token  # noqa: TID251 - the token table, a model
 
 from api.errors import Conflict, InvalidParameter
 from api.models import Channel, Comment, Reaction, Subscription, Video

@@ -8,7 +8,6 @@ COUNT_CAP the total is the planner's estimate, marked as one, or a lower bound.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import time
@@ -87,6 +86,8 @@ class QueryEcho(TypedDict):
 
 
 class Highlight(TypedDict):
+    """Fragments of a video's text, each match between MARK_OPEN and MARK_CLOSE (not HTML)."""
+
     title: str
     description: str
 
@@ -473,34 +474,32 @@ def with_headlines(videos: QuerySet[Video], tsquery: str) -> QuerySet[Video]:
 
 
 def highlights_of(videos: list[Video], parsed: ParsedQuery) -> dict[int, Highlight]:
-    """`<mark>`ed fragments of videos read through `with_headlines`."""
+    """The fragments of videos read through `with_headlines`, as text with every match between the
+    MARK sentinels (search.serializers.highlight_html makes the HTML of them)."""
     cjk_terms = [t.text for t in parsed.terms if t.is_cjk and not t.negated]
     return {
         video.pk: {
-            "title": marked_html(getattr(video, "title_headline", ""), cjk_terms),
-            "description": marked_html(getattr(video, "description_headline", ""), cjk_terms),
+            "title": marked_text(getattr(video, "title_headline", ""), cjk_terms),
+            "description": marked_text(getattr(video, "description_headline", ""), cjk_terms),
         }
         for video in videos
     }
 
 
-def marked_html(text: str, cjk_terms: list[str]) -> str:
-    """Escape the video's own text; then the only tags are the <mark>s of the matches. CJK terms are
-    marked inside words here, since ts_headline only marks whole words."""
-    escaped = html.escape(text or "", quote=False)
-    if cjk_terms:
-        pattern = re.compile(
-            "|".join(re.escape(html.escape(t, quote=False)) for t in sorted(cjk_terms, key=len, reverse=True))
-        )
-        pieces = re.split(f"({MARK_OPEN}.*?{MARK_CLOSE})", escaped)
-        escaped = "".join(
-            piece
-            if piece.startswith(MARK_OPEN)
-            else pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", piece)
-            for piece in pieces
-        )
-    escaped = escaped.replace(ANGLE_OPEN, "&lt;").replace(ANGLE_CLOSE, "&gt;")
-    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+def marked_text(headline: str, cjk_terms: list[str]) -> str:
+    """A ts_headline fragment with its angle brackets back, and the CJK terms marked inside words too,
+    since ts_headline only marks whole words."""
+    text = (headline or "").replace(ANGLE_OPEN, "<").replace(ANGLE_CLOSE, ">")
+    if not cjk_terms:
+        return text
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(cjk_terms, key=len, reverse=True)))
+    pieces = re.split(f"({MARK_OPEN}.*?{MARK_CLOSE})", text)
+    return "".join(
+        piece
+        if piece.startswith(MARK_OPEN)
+        else pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", piece)
+        for piece in pieces
+    )
 
 
 # The words of a query that look misspelled, each with its normalised form: neither the word nor a word

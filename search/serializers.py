@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from rest_framework import serializers
 
 from api.serializers import ChannelSerializer, VideoSerializer
+from search.selectors import MARK_CLOSE, MARK_OPEN, Highlight
 
 
 class QueryEchoSerializer(serializers.Serializer[Any]):
@@ -85,3 +87,14 @@ class SuggestionSerializer(serializers.Serializer[Any]):
 
 class SuggestResponseSerializer(serializers.Serializer[Any]):
     suggestions = SuggestionSerializer(many=True)
+
+
+def highlight_html(highlight: Highlight) -> dict[str, str]:
+    """A video's highlight as the API gives it: its own text escaped as HTML, so that the only tags are
+    the <mark>s of the matches."""
+
+    def marked(text: str) -> str:
+        escaped = html.escape(text, quote=False)
+        return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+
+    return {"title": marked(highlight["title"]), "description": marked(highlight["description"])}

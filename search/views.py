@@ -22,6 +22,7 @@ from search.serializers import (
     ChannelSearchResponseSerializer,
     SuggestResponseSerializer,
     VideoSearchResponseSerializer,
+    highlight_html,
 )
 
 Q_PARAMETER = OpenApiParameter(
@@ -67,7 +68,7 @@ class VideoSearchView(GenericAPIView[SearchDocument]):
         for hit, (video, score) in zip(results, found["results"], strict=True):
             hit["score"] = score
             if video.pk in found["highlights"]:
-                hit["highlight"] = found["highlights"][video.pk]
+                hit["highlight"] = highlight_html(found["highlights"][video.pk])
         return Response(
             {
                 "query": found["query"],
