@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -25,11 +25,11 @@ from analytics.serializers import (
     IngestResponseSerializer,
     TrendingResponseSerializer,
 )
-from api.errors import InvalidParameter
-from api.filters import CommaListField, code_field
+from api.filters import code_field
 from api.models import Category, Channel, Video
+from api.params import choice_param, int_param, list_param
 from api.serializers import VideoSerializer, represent
-from api.views import ERRORS, choice_param
+from api.views import ERRORS
 
 LIMIT_100 = OpenApiParameter(
     "limit", {"type": "integer", "minimum": 1, "maximum": 100}, description="1-100, default 20."
@@ -53,23 +53,6 @@ class ViewEventsView(APIView):
             {"accepted": result.accepted, "duplicates": result.duplicates, "rejected": result.rejected},
             status=status.HTTP_202_ACCEPTED,
         )
-
-
-def list_param(request: Request, name: str, item_field: forms.Field) -> list[str] | None:
-    field = CommaListField(item_field=item_field, required=False)
-    try:
-        widget = cast(forms.Widget, field.widget)
-        raw = widget.value_from_datadict(request.query_params, {}, name)  # type: ignore[arg-type]
-        return cast("list[str] | None", field.clean(raw))  # type: ignore[no-untyped-call]
-    except forms.ValidationError as exc:
-        raise InvalidParameter({name: exc.messages}) from exc
-
-
-def int_param(request: Request, name: str, *, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name) or str(default)
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise InvalidParameter({name: [f"Ensure this value is between {low} and {high}."]})
-    return int(raw)
 
 
 class TrendingView(APIView):

@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import selectors, services
-from api.errors import InvalidParameter, json_error
+from api.errors import json_error
 from api.filters import VideoFilterBackend, VideoFilterSet
 from api.models import Channel, Comment, Video
 from api.pagination import paginated_response
+from api.params import choice_param, id_param
 from api.permissions import IsOwnerOrReadOnly
 from api.serializers import (
     ChannelSerializer,
@@ -79,22 +80,6 @@ def validated(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def choice_param(request, name: str, choices, default: str) -> str:
-    value = request.query_params.get(name) or default
-    if value not in choices:
-        raise InvalidParameter({name: [f"Expected one of: {', '.join(choices)}."]})
-    return value
-
-
-def id_param(request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
-        raise InvalidParameter({name: ["Expected a positive integer id."]})
-    return int(raw)
 
 
 # Accounts

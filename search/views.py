@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import InvalidParameter
 from api.filters import VideoFilterBackend, VideoFilterSet
 from api.pagination import next_page_url, page_size_from
+from api.params import int_param
 from api.serializers import ChannelSerializer, VideoSerializer, represent
 from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS
 from search import selectors
@@ -129,7 +129,5 @@ class SuggestView(APIView):
     )
     def get(self, request: Request) -> Response:
         prefix = selectors.query_text(request.query_params)
-        raw_limit = request.query_params.get("limit") or "10"
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:
-            raise InvalidParameter({"limit": ["Ensure this value is between 1 and 20."]})
-        return Response({"suggestions": selectors.suggest(prefix=prefix, limit=int(raw_limit))})
+        limit = int_param(request, "limit", default=10, low=1, high=20)
+        return Response({"suggestions": selectors.suggest(prefix=prefix, limit=limit)})
