@@ -11,11 +11,8 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -27,43 +24,23 @@ from urllib.parse import urlencode
 from tqdm import tqdm
 
 from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, analytics_paths, analytics_subjects
+from tests.live import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def bench_gunicorn(workers: int) -> Gunicorn:
+    """gunicorn as configured, through the tests' own harness (tests/live.py), on the configured database
+    with throttling off; `workers` 0: as gunicorn.conf.py says."""
+    from django.conf import settings
 
-
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        **({"WEB_CONCURRENCY": str(workers)} if workers else {}),  # 0: as gunicorn.conf.py says
-        "LOG_LEVEL": "warning",
-        "THROTTLING": "off",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
+    return Gunicorn(
+        database_url=settings.DATABASE_URL,
+        log=Path(tempfile.gettempdir()) / f"vidsearch-bench-gunicorn-{os.getpid()}.log",
+        workers=workers or None,
+        THROTTLING="off",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/readyz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("gunicorn did not become ready")
 
 
 def run_clients(arguments: list[tuple], client) -> float:
@@ -269,9 +246,8 @@ def measure_ingest(
 
 def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: float = INGEST_MEASURE_S) -> dict:
     tokens = bench_tokens()
-    port = free_port()
-    server = start_gunicorn(port, workers)
-    try:
+    with bench_gunicorn(workers) as server:
+        port = server.port
         results = {}
         for name, (params, _) in {**SEARCH_SCENARIOS}.items():
             results[f"search:{name}"] = measure(
@@ -299,9 +275,6 @@ def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: floa
             )
             print("ingest", results["ingest:batches_of_1000"], flush=True)
         return results
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.http_bench import bench_tokens, free_port, start_gunicorn
+from benchmarks.http_bench import bench_gunicorn, bench_tokens
 from benchmarks.scenarios import analytics_subjects
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +33,8 @@ def main() -> None:
         max_video = cursor.fetchone()[0]
     subjects = analytics_subjects() or {}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    server = start_gunicorn(port, workers)
-    try:
+    with bench_gunicorn(workers) as server:
+        port = server.port
         env = {
             **os.environ,
             "LOAD_ANALYST_TOKEN": tokens["analysts"],
@@ -71,9 +69,6 @@ def main() -> None:
             env=env,
             check=False,
         )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     report(seconds, users)
 
 

@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import statistics
 import threading
 import time
@@ -34,7 +33,7 @@ from urllib.parse import urlencode
 
 from tqdm import tqdm
 
-from benchmarks.http_bench import free_port, percentile, run_clients, start_gunicorn
+from benchmarks.http_bench import bench_gunicorn, percentile, run_clients
 from benchmarks.workload import BANDS, KINDS, SearchQuery, band_of, search_workload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,9 +220,8 @@ def run(args) -> dict:
         (videos,) = cursor.fetchone()
     print(f"search mix: {len(workload)} queries over {videos:,} videos", flush=True)
     rebuild_s = time_rebuild() if args.time_rebuild else None
-    port = free_port()
-    server = start_gunicorn(port, args.workers)
-    try:
+    with bench_gunicorn(args.workers) as server:
+        port = server.port
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         answered = []
         for query in tqdm(workload, desc="warm-up", unit="query", mininterval=2):
@@ -237,9 +235,6 @@ def run(args) -> dict:
         peer_timings = time_peer(peer, workload, args.rounds, args.seed)
         our_timings = time_ours(port, workload, args.rounds, args.seed)
         throughput = concurrent(port, workload, clients=args.clients, seconds=args.concurrent_seconds)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     slowest = sorted(((statistics.median(our_timings[i]), i) for i in range(len(workload))), reverse=True)[
         :15
     ]

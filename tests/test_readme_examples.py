@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from api.models import Channel, Video
-from api.tests.live import ROOT, Gunicorn, database_url_of
+from tests.live import ROOT, Gunicorn, database_url_of
 
 README = ROOT / "README.md"
 # curl as the README calls it, but an HTTP error is a failure (and nothing waits for ever)

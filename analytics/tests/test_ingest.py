@@ -12,7 +12,7 @@ from django.db import connection
 
 from analytics.tests.checks import ROLLUP_FINGERPRINTS
 from api.models import Video
-from api.tests.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

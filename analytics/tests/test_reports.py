@@ -9,7 +9,7 @@ from django.db import connection
 
 from analytics.services import events_ingest
 from analytics.tests.test_ingest import event
-from api.tests.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.now(UTC).date()

@@ -9,7 +9,7 @@ import pytest
 
 from analytics.services import DECAY_PER_HOUR, events_ingest
 from analytics.tests.test_ingest import event
-from api.tests.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

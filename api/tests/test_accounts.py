@@ -1,6 +1,6 @@
 import pytest
 
-from api.tests.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from api.models import Channel, Subscription
-from api.tests.helpers import assert_error, ids_of_every_page
+from tests.helpers import assert_error, ids_of_every_page
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from api.models import Comment, Reaction, Video
-from api.tests.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import override_settings
 
-from api.tests.helpers import assert_error
 from config.db.base import DatabaseWrapper
+from tests.helpers import assert_error
 
 
 def test_healthz_needs_no_database(anon):

@@ -11,8 +11,8 @@ import sys
 import pytest
 from django.test import override_settings
 
-from api.tests import live
-from api.tests.helpers import assert_error
+from tests import live
+from tests.helpers import assert_error
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from api.models import Video
-from api.tests.helpers import assert_error, ids_of_every_page
+from tests.helpers import assert_error, ids_of_every_page
 
 pytestmark = pytest.mark.django_db
 

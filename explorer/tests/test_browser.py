@@ -23,8 +23,8 @@ from rest_framework.authtoken.models import Token
 
 from analytics.services import events_ingest
 from api import services
-from api.tests.live import ROOT, Gunicorn, database_url_of
 from search.services import suggestions_rebuild
+from tests.live import ROOT, Gunicorn, database_url_of
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = ROOT / "test-results" / "explorer"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from api.tests.live import ROOT
+from tests.live import ROOT
 
 VENDORED = ROOT / "explorer" / "static" / "explorer" / "vendor" / "chart.umd.min.js"
 

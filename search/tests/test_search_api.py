@@ -8,8 +8,8 @@ from django.db import connection
 
 from api import services
 from api.models import Video
-from api.tests.helpers import assert_error, ids_of_every_page
 from search.models import LexiconWord, SearchDocument
+from tests.helpers import assert_error, ids_of_every_page
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import psycopg
 
 from analytics.tests.checks import ROLLUP_FINGERPRINTS
-from api.tests import live
-from api.tests.live import Gunicorn, call
 from config.embedded import database_url, server_start
+from tests import live
+from tests.live import Gunicorn, call
 
 SECONDS = float(os.environ.get("CRASH_TEST_SECONDS", "30"))
 INGEST_CLIENTS, INTERACTION_CLIENTS, USERS_PER_CLIENT = 3, 2, 4

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -74,7 +74,8 @@ def call(
 class Gunicorn:
     """gunicorn -c gunicorn.conf.py from the project tree, in its own process group."""
 
-    def __init__(self, *, database_url: str, log: Path, workers: int = 2, **env: str):
+    def __init__(self, *, database_url: str, log: Path, workers: int | None = 2, **env: str):
+        """`workers` None: as gunicorn.conf.py says (WEB_CONCURRENCY as the environment has it)."""
         self.port = free_port()
         self.log_path = log
         self.env = {
@@ -84,7 +85,7 @@ class Gunicorn:
             "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
-            "WEB_CONCURRENCY": str(workers),
+            **({"WEB_CONCURRENCY": str(workers)} if workers else {}),
             "LOG_LEVEL": "warning",
             **env,
         }

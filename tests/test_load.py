@@ -23,7 +23,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from api.models import Video
-from api.tests.live import Gunicorn, call, database_url_of
+from tests.live import Gunicorn, call, database_url_of
 
 CLIENTS = int(os.environ.get("LOAD_TEST_CLIENTS", "32"))
 SECONDS = float(os.environ.get("LOAD_TEST_SECONDS", "120"))

@@ -15,7 +15,7 @@ import time
 import pytest
 from django.db import connection
 
-from api.tests.live import ROOT, call, database_url_of, free_port
+from tests.live import ROOT, call, database_url_of, free_port
 
 pytestmark = pytest.mark.django_db
 
