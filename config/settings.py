@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "analytics",
     "explorer",
+    "demo",  # the `seed` command: demo data for every app
 ]
 
 MIDDLEWARE = [

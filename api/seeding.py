@@ -1,7 +1,6 @@
-"""Realistic, deterministic demo data at any scale, loaded with COPY.
-
-    python manage.py seed --videos 5000            # a demo catalogue in seconds
-    python manage.py seed --videos 1000000 --reset # the benchmark scale
+"""The catalogue's part of the demo data: users, channels, videos, reactions, comments and subscriptions,
+realistic and deterministic at any scale, loaded with COPY (the `seed` command of the demo app runs it,
+then the search and analytics parts).
 
 Counters are consistent with the rows they count: every like, dislike, comment and subscription counted
 on a video or channel is a row. `view_count` is the lifetime count of views, seeded as history.
@@ -12,17 +11,14 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import accumulate
-from typing import TextIO, cast
+from typing import TextIO
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from tqdm import tqdm
 
 from api import seedvocab as vocab
-from search.services import search_index_rebuild
 
 BULK_INDEX_THRESHOLD = 50_000
 CHUNK = 10_000
@@ -46,98 +42,26 @@ VIDEO_COLUMNS = (
 )
 
 
-class Command(BaseCommand):
-    help = "Seed users, channels, videos, reactions, comments and subscriptions (deterministic with --seed)."
+class CatalogueSeeder:
+    """Bulk loads of the catalogue's tables inside the caller's transaction, with the catalogue's
+    triggers off (the caller rebuilds what they would have kept: the search index, the counters)."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--videos", type=int, default=5000, help="number of videos (default 5000)")
-        parser.add_argument(
-            "--channels", type=int, help="number of channels (default videos/50, at least 10)"
-        )
-        parser.add_argument("--users", type=int, help="number of users (default videos/50, 100 to 20000)")
-        parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-        parser.add_argument(
-            "--reset", action="store_true", help="delete the catalogue and seeded users first"
-        )
-        parser.add_argument(
-            "--events",
-            type=int,
-            default=0,
-            help="view events to add over the last 29 days (the bulk path of ingestion: same rollups)",
-        )
-        parser.add_argument(
-            "--events-only", action="store_true", help="add --events to the existing catalogue"
-        )
-        parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    def __init__(self, *, rng: random.Random, now: datetime, progress: bool, stderr: TextIO):
+        self.rng = rng
+        self.now = now
+        self.progress = progress
+        self.stderr = stderr
 
-    def handle(self, *args, **options):
-        videos = options["videos"]
-        if videos < 1:
-            raise CommandError("--videos must be at least 1")
-        channels = options["channels"] or max(10, videos // 50)
-        users = options["users"] or min(20_000, max(100, videos // 50))
-        self.rng = random.Random(options["seed"])
-        self.progress = not options["no_progress"]
-        self.now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-        started = time.monotonic()
-        if options["events_only"]:
-            self.seed_events(options)
-            return
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL statement_timeout = 0")
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            # Pending deferred FK checks would block TRUNCATE and CREATE INDEX later in this transaction.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            if options["reset"]:
-                self.reset(cursor)
-            else:
-                cursor.execute("SELECT EXISTS (SELECT 1 FROM api_video)")
-                if cursor.fetchone()[0]:
-                    raise CommandError("The catalogue is not empty; use --reset to replace it.")
-            dropped = self.drop_indexes(cursor) if videos >= BULK_INDEX_THRESHOLD else []
-            # The search triggers would index row by row; the index is rebuilt once after the load instead.
-            cursor.execute("ALTER TABLE api_video DISABLE TRIGGER USER")
-            cursor.execute("ALTER TABLE api_channel DISABLE TRIGGER USER")
-            first_user = self.seed_users(cursor, users)
-            channel_rows = self.seed_channels(cursor, channels, first_user, users)
-            self.seed_videos(cursor, videos, channel_rows, users)
-            self.seed_reactions_and_comments(cursor, first_user, users)
-            self.seed_subscriptions(cursor, first_user, users, channel_rows)
-            cursor.execute("ALTER TABLE api_video ENABLE TRIGGER USER")
-            cursor.execute("ALTER TABLE api_channel ENABLE TRIGGER USER")
-            self.log("Search index, lexicon and suggestions")
-            search_index_rebuild()
-            cursor.execute("SELECT analytics_counters_sync()")  # the triggers were off for the load
-            self.recreate_indexes(cursor, dropped)
-        with connection.cursor() as cursor:
-            # VACUUM, not only ANALYZE: after a bulk load the visibility map is empty and no row has its
-            # hint bits, so the first reads of every page would write it, and bitmap scans check every row.
-            # at 1M videos it runs for a minute, past the statement timeout of requests
-            cursor.execute("SET statement_timeout = 0")
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
-            cursor.execute("RESET statement_timeout")
-        self.seed_events(options)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Seeded {users} users, {channels} channels, {videos} videos in {time.monotonic() - started:.1f} s"
-            )
-        )
-
-    # steps
-
-    def seed_events(self, options) -> None:
-        if not options["events"]:
-            return
-        from analytics.seeding import events_seed
-
-        started = time.monotonic()
-        stored = events_seed(
-            count=options["events"],
-            seed=options["seed"],
-            progress=self.progress,
-            stderr=cast(TextIO, self.stderr._out),  # the stream under Django's OutputWrapper
-        )
-        self.stdout.write(f"Stored {stored} view events in {time.monotonic() - started:.1f} s")
+    def seed(self, cursor: CursorWrapper, *, users: int, channels: int, videos: int) -> None:
+        cursor.execute("ALTER TABLE api_video DISABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE api_channel DISABLE TRIGGER USER")
+        first_user = self.seed_users(cursor, users)
+        channel_rows = self.seed_channels(cursor, channels, first_user, users)
+        self.seed_videos(cursor, videos, channel_rows, users)
+        self.seed_reactions_and_comments(cursor, first_user, users)
+        self.seed_subscriptions(cursor, first_user, users, channel_rows)
+        cursor.execute("ALTER TABLE api_video ENABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE api_channel ENABLE TRIGGER USER")
 
     def reset(self, cursor) -> None:
         self.log("Deleting the catalogue and seeded users")
@@ -370,10 +294,10 @@ class Command(BaseCommand):
             desc=desc,
             unit=" rows" if total > 100 else "",
             disable=not self.progress,
-            file=self.stderr._out,
+            file=self.stderr,
             mininterval=1.0,
         )
 
     def log(self, message: str) -> None:
         if self.progress:
-            self.stderr.write(message)
+            print(message, file=self.stderr, flush=True)

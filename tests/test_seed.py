@@ -48,7 +48,7 @@ def test_seed_small_scale_is_consistent_and_deterministic():
 
 
 def test_seed_bulk_path_rebuilds_indexes(settings):
-    from api.management.commands import seed
+    from api import seeding as seed
 
     before = index_names()
     original = seed.BULK_INDEX_THRESHOLD
