@@ -125,71 +125,99 @@ def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: A
 
 
 def video_report(*, video_ids_sql: str, video_ids_params: list[Any], request: ReportRequest) -> Report:
-    """A report over the videos selected by `video_ids_sql` (one video, or a channel's videos)."""
-    params = {
+    """A report over the videos selected by `video_ids_sql` (one video, or a channel's videos): a
+    breakdown by the request's dimension, or a time series."""
+    params: dict[str, Any] = {
         "start": request.start,
         "end_excl": request.end + timedelta(days=1),
         "g": request.granularity,
         "label": LABELS[request.granularity],
     }
-    ids_cte = f"ids AS MATERIALIZED ({video_ids_sql})"
     if request.dimension:
-        sql = f"""
-            WITH {ids_cte}
-            SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
-            WHERE video_id IN (SELECT id FROM ids) AND dimension = %(dimension)s
-              AND day >= %(start)s AND day < %(end_excl)s
-            GROUP BY value ORDER BY sum(views) DESC, value
-        """
-        params["dimension"] = request.dimension
-        rows = _run(sql, params, video_ids_params)
-        values = [(value, _metric_values(v, w, 0, 0, 0)) for value, v, w in rows]
-        totals = _metric_values(sum(r[1] for r in rows), sum(r[2] for r in rows), 0, 0, 0)
-        return _shape(
-            request,
-            request.dimension,
-            [(value, *[m[k] for k in request.metrics]) for value, m in values],
-            totals,
-        )
+        return _breakdown_report(video_ids_sql, video_ids_params, request, request.dimension, params)
+    return _series_report(video_ids_sql, video_ids_params, request, params)
+
+
+def _breakdown_report(
+    video_ids_sql: str,
+    video_ids_params: list[Any],
+    request: ReportRequest,
+    dimension: str,
+    params: dict[str, Any],
+) -> Report:
+    """Views and watch time by viewer country or device, from the daily per-dimension rollup."""
     sql = f"""
-        WITH {ids_cte},
+        WITH ids AS MATERIALIZED ({video_ids_sql})
+        SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
+        WHERE video_id IN (SELECT id FROM ids) AND dimension = %(dimension)s
+          AND day >= %(start)s AND day < %(end_excl)s
+        GROUP BY value ORDER BY sum(views) DESC, value
+    """
+    rows = _run(sql, {**params, "dimension": dimension}, video_ids_params)
+    values = [(value, _metric_values(v, w, 0, 0, 0)) for value, v, w in rows]
+    totals = _metric_values(sum(r[1] for r in rows), sum(r[2] for r in rows), 0, 0, 0)
+    return _shape(
+        request,
+        dimension,
+        [(value, *[m[k] for k in request.metrics]) for value, m in values],
+        totals,
+    )
+
+
+def _series_report(
+    video_ids_sql: str, video_ids_params: list[Any], request: ReportRequest, params: dict[str, Any]
+) -> Report:
+    """Every bucket of the range (generate_series), each metric from its own rollup or table; the
+    metrics not asked for are not read."""
+    sql = f"""
+        WITH ids AS MATERIALIZED ({video_ids_sql}),
         buckets AS (
             SELECT b FROM generate_series(date_trunc(%(g)s, %(start)s::timestamp AT TIME ZONE 'UTC', 'UTC'),
                                           %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
                                           ('1 ' || %(g)s)::interval) AS b
         ),
-        h AS (SELECT date_trunc(%(g)s, hour, 'UTC') AS b, sum(views) AS views, sum(watch_seconds) AS watch
-              FROM analytics_video_hourly WHERE video_id IN (SELECT id FROM ids)
-                AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-              GROUP BY 1),
-        u AS (SELECT date_trunc(%(g)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS b, count(DISTINCT viewer_hash) AS n
-              FROM analytics_video_daily_viewer WHERE %(uniques)s AND video_id IN (SELECT id FROM ids)
-                AND day >= %(start)s AND day < %(end_excl)s GROUP BY 1),
-        l AS (SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_reaction
-              WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM ids)
-                AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-              GROUP BY 1),
-        c AS (SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_comment
-              WHERE %(comments)s AND video_id IN (SELECT id FROM ids)
-                AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-              GROUP BY 1)
-        SELECT to_char(buckets.b AT TIME ZONE 'UTC', %(label)s), h.views, h.watch, u.n, l.n, c.n
-        FROM buckets LEFT JOIN h USING (b) LEFT JOIN u USING (b) LEFT JOIN l USING (b) LEFT JOIN c USING (b)
+        hourly AS (
+            SELECT date_trunc(%(g)s, hour, 'UTC') AS b, sum(views) AS views, sum(watch_seconds) AS watch
+            FROM analytics_video_hourly WHERE video_id IN (SELECT id FROM ids)
+              AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+            GROUP BY 1),
+        viewers AS (
+            SELECT date_trunc(%(g)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS b, count(DISTINCT viewer_hash) AS n
+            FROM analytics_video_daily_viewer WHERE %(uniques)s AND video_id IN (SELECT id FROM ids)
+              AND day >= %(start)s AND day < %(end_excl)s GROUP BY 1),
+        likes AS (
+            SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_reaction
+            WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM ids)
+              AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+            GROUP BY 1),
+        comments AS (
+            SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_comment
+            WHERE %(comments)s AND video_id IN (SELECT id FROM ids)
+              AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+            GROUP BY 1)
+        SELECT to_char(buckets.b AT TIME ZONE 'UTC', %(label)s), hourly.views, hourly.watch, viewers.n, likes.n,
+               comments.n
+        FROM buckets LEFT JOIN hourly USING (b) LEFT JOIN viewers USING (b) LEFT JOIN likes USING (b)
+             LEFT JOIN comments USING (b)
         ORDER BY buckets.b
     """
-    params.update(
-        uniques="unique_viewers" in request.metrics,
-        likes="likes" in request.metrics,
-        comments="comments" in request.metrics,
-    )
+    params = {
+        **params,
+        "uniques": "unique_viewers" in request.metrics,
+        "likes": "likes" in request.metrics,
+        "comments": "comments" in request.metrics,
+    }
     rows = _run(sql, params, video_ids_params)
     series = [(label, _metric_values(v, w, u, lk, cm)) for label, v, w, u, lk, cm in rows]
+    uniques = (
+        _distinct_viewers(video_ids_sql, video_ids_params, params)
+        if "unique_viewers" in request.metrics
+        else 0
+    )
     totals = _metric_values(
         sum(m["views"] for _, m in series),
         sum(m["watch_seconds"] for _, m in series),
-        _distinct_viewers(video_ids_sql, video_ids_params, params)
-        if "unique_viewers" in request.metrics
-        else 0,
+        uniques,
         sum(m["likes"] for _, m in series),
         sum(m["comments"] for _, m in series),
     )
@@ -265,9 +293,21 @@ def top_report(*, request: TopRequest) -> Report:
             FROM analytics_daily_dim WHERE dimension = %(dimension)s AND day >= %(start)s AND day < %(end_excl)s
             GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
         """
-        params["dimension"] = request.dimension
-        return _top_shape(request, _run(sql, params, []))
-    where, joins = ["TRUE"], ""
+        return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}, []))
+    source, dimension_sql = _top_source(request, params, value_column)
+    joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""
+    sql = f"""
+        SELECT {dimension_sql} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () AS total
+        FROM ({source}) s JOIN api_video v ON v.id = s.video_id {joins}
+        WHERE {" AND ".join(_catalogue_conditions(request, params))}
+        GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
+    """
+    return _top_shape(request, _run(sql, params, []))
+
+
+def _catalogue_conditions(request: TopRequest, params: dict[str, Any]) -> list[str]:
+    """The conditions on the videos (`v`) of the request's catalogue filters; their values go in `params`."""
+    where = ["TRUE"]
     for column in ("category", "language"):
         if column in request.filters:
             where.append(f"v.{column} = ANY(%({column})s)")
@@ -275,6 +315,12 @@ def top_report(*, request: TopRequest) -> Report:
     if "channel" in request.filters:
         where.append("v.channel_id = ANY(%(channel)s)")
         params["channel"] = request.filters["channel"]
+    return where
+
+
+def _top_source(request: TopRequest, params: dict[str, Any], value_column: str) -> tuple[str, str]:
+    """The per-video source of the metric (`video_id`, `m`, and `country` where the viewers' country
+    counts) and the SQL of the dimension's value over it; parameters go in `params`."""
     if request.metric in ("likes", "comments"):
         source = (
             "SELECT video_id, count(*) AS m FROM api_reaction WHERE kind = 'like' AND created_at >= %(start)s "
@@ -283,31 +329,21 @@ def top_report(*, request: TopRequest) -> Report:
             else "SELECT video_id, count(*) AS m FROM api_comment WHERE created_at >= %(start)s "
             "AND created_at < %(end_excl)s GROUP BY video_id"
         )
-        dimension_sql = DIMENSION_SQL[request.dimension]
-    elif request.dimension == "country" or "country" in request.filters:
+        return source, DIMENSION_SQL[request.dimension]
+    if request.dimension == "country" or "country" in request.filters:
         country_filter = "AND value = ANY(%(country)s)" if "country" in request.filters else ""
         params["country"] = request.filters.get("country")
         source = (
             f"SELECT video_id, value AS country, sum({value_column}) AS m FROM analytics_video_daily_dim "
             f"WHERE dimension = 'country' AND day >= %(start)s AND day < %(end_excl)s {country_filter} GROUP BY 1, 2"
         )
-        dimension_sql = "s.country" if request.dimension == "country" else DIMENSION_SQL[request.dimension]
-    else:
-        source = (
-            f"SELECT video_id, sum({value_column}) AS m FROM analytics_video_hourly "
-            f"WHERE hour >= %(start)s::timestamp AT TIME ZONE 'UTC' "
-            f"AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC' GROUP BY video_id"
-        )
-        dimension_sql = DIMENSION_SQL[request.dimension]
-    if request.dimension == "tag":
-        joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)"
-    sql = f"""
-        SELECT {dimension_sql} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () AS total
-        FROM ({source}) s JOIN api_video v ON v.id = s.video_id {joins}
-        WHERE {" AND ".join(where)}
-        GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
-    """
-    return _top_shape(request, _run(sql, params, []))
+        return source, "s.country" if request.dimension == "country" else DIMENSION_SQL[request.dimension]
+    source = (
+        f"SELECT video_id, sum({value_column}) AS m FROM analytics_video_hourly "
+        f"WHERE hour >= %(start)s::timestamp AT TIME ZONE 'UTC' "
+        f"AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC' GROUP BY video_id"
+    )
+    return source, DIMENSION_SQL[request.dimension]
 
 
 def _top_shape(request: TopRequest, rows: list[tuple[Any, ...]]) -> Report:

@@ -161,21 +161,64 @@ def filtered_documents(params: QueryDict) -> QuerySet[SearchDocument]:
 
 
 def video_search(*, request: SearchRequest) -> VideoSearchResult:
+    """The page of a video search, with its total, facets, highlights and did-you-mean: the query as
+    typed or, when that finds nothing and a correction does, as corrected."""
     started = time.perf_counter()
     documents = filtered_documents(request.params)
     parsed = parse(request.q) if request.q else ParsedQuery()
     if request.q and parsed.terms and not parsed.has_positive:
         raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
-    suggestion = corrected = tsquery = estimate = None
+    suggestion = tsquery = estimate = None
     if parsed.terms:
         # without filters the planner's estimate of the matches comes with the tsquery
         tsquery, unknown, estimate = analyse(parsed, estimate=not has_filters(request.params))
         corrections = spelling_corrections(unknown)
         if corrections:
             suggestion = parsed.replace_words(corrections).as_text()
-    matched = documents.filter(TsMatch(tsquery)) if tsquery else documents
-    if tsquery == "" and request.q:
-        matched = documents.none()
+    matching = match(documents, parsed, tsquery, request, estimate=estimate)
+    corrected = None
+    if matching.summary.total == 0 and suggestion:
+        corrected_parsed = parse(suggestion)
+        correction = match(documents, corrected_parsed, to_tsquery(corrected_parsed), request)
+        if correction.summary.total:
+            matching, corrected = correction, suggestion
+    rows, next_cursor = page_rows(matching, request)
+    results, highlights = page_videos(rows, matching, request)
+    return {
+        "query": {"q": request.q, "corrected": corrected},
+        "total": total_of(matching.summary),
+        "results": results,
+        "highlights": highlights,
+        "facets": matching.summary.facets,
+        "facets_sampled": bool(request.facets) and not matching.summary.complete,
+        "suggestion": suggestion,
+        "next_cursor": next_cursor,
+        "took_ms": round((time.perf_counter() - started) * 1000),
+    }
+
+
+@dataclass
+class Matching:
+    """A query's matches and their summary (count, facets, the ranked page)."""
+
+    parsed: ParsedQuery
+    tsquery: str | None  # None: no words, a browse by the filters alone; '': no searchable word
+    matched: QuerySet[SearchDocument]
+    summary: Summary
+
+
+def match(
+    documents: QuerySet[SearchDocument],
+    parsed: ParsedQuery,
+    tsquery: str | None,
+    request: SearchRequest,
+    *,
+    estimate: float | None = None,
+) -> Matching:
+    if tsquery is None:
+        matched = documents
+    else:
+        matched = documents.filter(TsMatch(tsquery)) if tsquery else documents.none()
     relevance = request.order == "relevance" and bool(tsquery)
     summary = count_and_facets(
         matched,
@@ -184,51 +227,31 @@ def video_search(*, request: SearchRequest) -> VideoSearchResult:
         estimate=estimate,
         trust_estimate=not parsed.estimate_is_doubtful,
     )
-    if summary.total == 0 and suggestion:
-        corrected_parsed = parse(suggestion)
-        corrected_tsquery = to_tsquery(corrected_parsed)
-        corrected_matched = (
-            documents.filter(TsMatch(corrected_tsquery)) if corrected_tsquery else documents.none()
-        )
-        corrected_summary = count_and_facets(
-            corrected_matched,
-            request.facets,
-            rank=(corrected_tsquery, request) if relevance else None,
-            trust_estimate=not corrected_parsed.estimate_is_doubtful,
-        )
-        if corrected_summary.total:
-            parsed, tsquery, matched, summary = (
-                corrected_parsed,
-                corrected_tsquery,
-                corrected_matched,
-                corrected_summary,
-            )
-            corrected = suggestion
-    facets = summary.facets
-    order = request.order if tsquery or request.order != "relevance" else "date"
-    rows: list[tuple[int, float | None]]
+    return Matching(parsed, tsquery, matched, summary)
+
+
+def page_rows(
+    matching: Matching, request: SearchRequest
+) -> tuple[list[tuple[int, float | None]], str | None]:
+    """The ids (and relevance scores) of the page, in the request's order, and the next page's cursor."""
+    order = request.order if matching.tsquery or request.order != "relevance" else "date"
     if order == "relevance":
-        rows, next_cursor = summary.ranked, summary.next_cursor
-    else:
-        rows, next_cursor = ordered_page(matched, order, request)
-    highlight = request.highlight and bool(tsquery)
+        return matching.summary.ranked, matching.summary.next_cursor
+    return ordered_page(matching.matched, order, request)
+
+
+def page_videos(
+    rows: list[tuple[int, float | None]], matching: Matching, request: SearchRequest
+) -> tuple[list[tuple[Video, float | None]], dict[int, Highlight]]:
+    """The page's videos with their scores, and their highlights when asked for, in one statement."""
+    headline_query = matching.tsquery if request.highlight else None
     videos = catalogue.videos_base()
-    if highlight and tsquery:
-        videos = with_headlines(videos, tsquery)
+    if headline_query:
+        videos = with_headlines(videos, headline_query)
     found = videos.in_bulk([video_id for video_id, _ in rows])
     results = [(found[video_id], score) for video_id, score in rows if video_id in found]
-    highlights = highlights_of([video for video, _ in results], parsed) if highlight else {}
-    return {
-        "query": {"q": request.q, "corrected": corrected},
-        "total": total_of(summary),
-        "results": results,
-        "highlights": highlights,
-        "facets": facets,
-        "facets_sampled": bool(request.facets) and not summary.complete,
-        "suggestion": suggestion,
-        "next_cursor": next_cursor,
-        "took_ms": round((time.perf_counter() - started) * 1000),
-    }
+    highlights = highlights_of([video for video, _ in results], matching.parsed) if headline_query else {}
+    return results, highlights
 
 
 # Under `LIMIT n`, the planner prices a sequential scan as if matches were spread evenly and it could
