@@ -32,11 +32,14 @@ def database_url_of(settings_dict: dict) -> str:
     return f"postgres://{auth}@{quote(host, safe='')}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
 
 
-def manage(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    """`python manage.py ARGS` from the project tree with `env` as its whole environment."""
+def manage(
+    *args: str, env: dict[str, str], timeout: float = 600, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
+    """`python manage.py ARGS` from the project tree (or the `manage.py` in `cwd`) with `env` as its whole
+    environment."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 
 import pytest
 from django.test import override_settings
@@ -64,15 +63,7 @@ def test_manage_reads_the_development_secret_of_make_run(tmp_path):
     del env["DJANGO_SECRET_KEY"]
 
     def check() -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", "check"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return live.manage("check", env=env, timeout=120, cwd=tmp_path)
 
     without = check()
     assert without.returncode != 0
