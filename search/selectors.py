@@ -396,33 +396,15 @@ def summarise_sample(
     rank: tuple[str, SearchRequest] | None,
     as_of: datetime,
 ) -> Summary:
-    """count_and_facets over the sample of the COUNT_CAP + 1 most popular matches."""
+    """count_and_facets over the sample of the COUNT_CAP + 1 most popular matches: one statement whose
+    rows are the total, each facet's counts and the ranked page, told apart by their first column."""
     sample, params = sample_sql(matched, fields, limit=COUNT_CAP + 1)
     parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
-    for facet in facets:
-        if facet == "tags":
-            parts.append(
-                f"(SELECT 'tags', t, count(*), NULL FROM m, unnest(m.tags) AS t GROUP BY t "
-                f"ORDER BY count(*) DESC, t LIMIT {TAG_FACET_SIZE})"
-            )
-        else:
-            column = DURATION_BUCKET_SQL if facet == "duration" else facet
-            parts.append(f"(SELECT '{facet}', {column}, count(*), NULL FROM m GROUP BY 2 ORDER BY 3 DESC, 2)")
+    parts += [facet_sql(facet) for facet in facets]
     if rank:
-        request = rank[1]
-        after = ""
-        if request.cursor:
-            score, last_id, _ = decode_cursor(
-                request.cursor, ordering="relevance", types=[float, int, datetime]
-            )
-            after = "WHERE (score, video_id) < (%s, %s)"
-            params += [score, last_id]
-        parts.append(
-            f"(SELECT 'ranked', video_id::text, NULL, score FROM "
-            f"(SELECT video_id, score FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}) AS top "
-            # top.video_id, not video_id: that name is also the output column, the id as text
-            f"{after} ORDER BY score DESC, top.video_id DESC LIMIT {request.page_size + 1})"
-        )
+        ranked_sql, ranked_params = ranked_page_sql(rank[1])
+        parts.append(ranked_sql)
+        params += ranked_params
     sql = f"WITH m AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         (rows,) = fetch_with_index_scans(cursor, sql, params=params, settings=SAMPLE_SETTINGS)
@@ -439,6 +421,33 @@ def summarise_sample(
         ranked = ranked[: rank[1].page_size]
         next_cursor = encode_cursor(ordering="relevance", values=[ranked[-1][1], ranked[-1][0], as_of])
     return Summary(total, counted, ranked, next_cursor, complete=total <= COUNT_CAP)
+
+
+def facet_sql(facet: str) -> str:
+    """The rows of one facet's counts over the sample `m`: (facet, value, count, NULL)."""
+    if facet == "tags":
+        return (
+            f"(SELECT 'tags', t, count(*), NULL FROM m, unnest(m.tags) AS t GROUP BY t "
+            f"ORDER BY count(*) DESC, t LIMIT {TAG_FACET_SIZE})"
+        )
+    column = DURATION_BUCKET_SQL if facet == "duration" else facet
+    return f"(SELECT '{facet}', {column}, count(*), NULL FROM m GROUP BY 2 ORDER BY 3 DESC, 2)"
+
+
+def ranked_page_sql(request: SearchRequest) -> tuple[str, list[Any]]:
+    """The rows of the ranked page over the sample `m`: ('ranked', id, NULL, score), the CANDIDATES most
+    popular matches ordered by score, after the request's cursor, one more than a page."""
+    after, params = "", []
+    if request.cursor:
+        score, last_id, _ = decode_cursor(request.cursor, ordering="relevance", types=[float, int, datetime])
+        after, params = "WHERE (score, video_id) < (%s, %s)", [score, last_id]
+    sql = (
+        f"(SELECT 'ranked', video_id::text, NULL, score FROM "
+        f"(SELECT video_id, score FROM m ORDER BY pop_tier DESC, video_id DESC LIMIT {CANDIDATES}) AS top "
+        # top.video_id, not video_id: that name is also the output column, the id as text
+        f"{after} ORDER BY score DESC, top.video_id DESC LIMIT {request.page_size + 1})"
+    )
+    return sql, params
 
 
 # order=date pages the documents themselves: their published_at carries the search's date filters and
