@@ -1,0 +1,115 @@
+-- The current definition of every function and trigger of analytics. Edit them here, then add a migration
+-- that applies this file: `apply_definitions("analytics/sql/functions.sql", sha256=...)` with the new text's
+-- hash (config/sqlfiles.py). tests/test_sql_definitions.py fails while the database's definitions
+-- differ from these.
+
+-- Create the month's partition if missing (idempotent; ingestion calls it for the months of a batch).
+CREATE OR REPLACE FUNCTION analytics_ensure_partition(month_start date) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    first_day date := date_trunc('month', month_start)::date;
+    name text := format('analytics_view_event_%s', to_char(first_day, 'YYYY_MM'));
+BEGIN
+    IF to_regclass(name) IS NULL THEN
+        PERFORM pg_advisory_xact_lock(hashtext(name));
+        BEGIN
+            EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF analytics_view_event FOR VALUES FROM (%L) TO (%L)',
+                           name, first_day::timestamp AT TIME ZONE 'UTC',
+                           (first_day + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+        EXCEPTION WHEN duplicate_table OR unique_violation THEN
+            NULL;  -- a concurrent batch made it first (its catalog entry may not be visible to our cache yet)
+        END;
+    END IF;
+END;
+$$;
+
+-- log(exp(a) + exp(b)) without overflow: adds a batch's trending score to a video's stored one.
+CREATE OR REPLACE FUNCTION analytics_logaddexp(a double precision, b double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a
+                ELSE greatest(a, b) + ln(1 + exp(-abs(a - b))) END;
+
+-- Recompute a window's snapshot if it is older than max_age; one session at a time (the others keep
+-- reading the previous snapshot). Returns true when this call recomputed it.
+CREATE OR REPLACE FUNCTION analytics_trending_refresh(name text, window_hours integer, top_n integer,
+                                                      max_age interval) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+DECLARE
+    taken integer;
+BEGIN
+    IF EXISTS (SELECT 1 FROM analytics_trending_snapshot
+               WHERE window_name = name AND hours = window_hours AND computed_at > clock_timestamp() - max_age) THEN
+        RETURN false;
+    END IF;
+    IF NOT pg_try_advisory_xact_lock(hashtext('analytics_trending_refresh:' || name)) THEN
+        RETURN false;
+    END IF;
+    DELETE FROM analytics_trending_window WHERE window_name = name;
+    INSERT INTO analytics_trending_window (window_name, video_id, views)
+    SELECT name, video_id, sum(views) FROM analytics_video_hourly
+    WHERE hour > date_trunc('hour', now()) - make_interval(hours => window_hours)
+    GROUP BY video_id ORDER BY sum(views) DESC, video_id DESC LIMIT top_n;
+    GET DIAGNOSTICS taken = ROW_COUNT;
+    INSERT INTO analytics_trending_snapshot (window_name, hours, computed_at, complete)
+    VALUES (name, window_hours, clock_timestamp(), taken < top_n)
+    ON CONFLICT (window_name) DO UPDATE
+        SET hours = EXCLUDED.hours, computed_at = EXCLUDED.computed_at, complete = EXCLUDED.complete;
+    RETURN true;
+END;
+$$;
+
+-- A row per video with its view count, none for videos that are gone: after bulk loads that bypass the
+-- triggers (seed) and here.
+CREATE OR REPLACE FUNCTION analytics_counters_sync() RETURNS void
+    LANGUAGE sql AS $$
+    DELETE FROM analytics_video_trending t WHERE NOT EXISTS (SELECT 1 FROM api_video v WHERE v.id = t.video_id);
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, view_count)
+    SELECT id, NULL, view_count FROM api_video ORDER BY id
+    ON CONFLICT (video_id) DO UPDATE SET view_count = EXCLUDED.view_count
+        WHERE t.view_count <> EXCLUDED.view_count;
+$$;
+
+-- analytics_video_trending keeps a copy of each video's view count, which orders order=views. Every
+-- writer of api_video keeps the copy in step, set-based, once per statement. Ingestion adds a batch's
+-- views to both in one statement and sets analytics.counters_copied for it, so the update trigger
+-- returns at once.
+CREATE OR REPLACE FUNCTION analytics_counters_insert() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, view_count)
+    SELECT id, NULL, view_count FROM new_rows ORDER BY id
+    ON CONFLICT (video_id) DO UPDATE SET view_count = EXCLUDED.view_count;
+    RETURN NULL;
+END;
+$$;
+
+-- Joining an ingested batch's ~1,000 rows to find nothing to change cost ~7 ms per batch with every row
+-- of the batch locked: hence the early return for ingestion. Every other writer (reactions, edits, a
+-- plain UPDATE) is synced.
+CREATE OR REPLACE FUNCTION analytics_counters_update() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('analytics.counters_copied', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    UPDATE analytics_video_trending t SET view_count = n.view_count
+    FROM (SELECT id, view_count FROM new_rows ORDER BY id) n
+    WHERE t.video_id = n.id AND t.view_count <> n.view_count;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION analytics_counters_delete() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM analytics_video_trending WHERE video_id IN (SELECT id FROM old_rows);
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER analytics_counters_insert AFTER INSERT ON api_video REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION analytics_counters_insert();
+CREATE OR REPLACE TRIGGER analytics_counters_update AFTER UPDATE ON api_video REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION analytics_counters_update();
+CREATE OR REPLACE TRIGGER analytics_counters_delete AFTER DELETE ON api_video REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION analytics_counters_delete();

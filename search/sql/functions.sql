@@ -1,0 +1,226 @@
+-- The current definition of every function and trigger of search. Edit them here, then add a migration
+-- that applies this file: `apply_definitions("search/sql/functions.sql", sha256=...)` with the new text's
+-- hash (config/sqlfiles.py). tests/test_sql_definitions.py fails while the database's definitions
+-- differ from these.
+
+-- Text functions for the search document, all IMMUTABLE so that indexes and triggers may use them.
+
+-- unaccent() is STABLE (it reads a dictionary that could change); pin the dictionary and declare the
+-- wrapper IMMUTABLE, as the PostgreSQL documentation suggests for indexing.
+CREATE OR REPLACE FUNCTION vs_unaccent(doc text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN public.unaccent('public.unaccent'::regdictionary, doc);
+
+-- Character bigrams of the Hangul, kana and CJK ideograph runs of a text, space-separated:
+-- '서울에서 맛집' -> '서울 울에 에서 맛집'. Matching the query's bigrams as a phrase finds a word inside
+-- another ('서울' in '서울에서') with a plain GIN lookup, where trigrams cannot serve 2-syllable queries.
+CREATE OR REPLACE FUNCTION vs_cjk_bigrams(doc text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN (
+        SELECT coalesce(string_agg(substr(run.m[1], i, 2), ' ' ORDER BY run.n, i), '')
+        FROM regexp_matches(doc, '([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]{2,})', 'g')
+             WITH ORDINALITY AS run(m, n),
+             generate_series(1, char_length(run.m[1]) - 1) AS i
+    );
+
+-- The stemming configuration of a video's language: English stems for English videos; NULL elsewhere,
+-- where the words as written (below) do the matching. A stemmer per language would make every query
+-- term expand into every language's stems, and false matches with them.
+CREATE OR REPLACE FUNCTION vs_stem_config(lang text) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE lang WHEN 'en' THEN 'pg_catalog.english'::regconfig END;
+
+-- One field of the document, with its weight: the language's stems (where it has a stemmer), every
+-- word as written (accents folded) so that any-language queries match word for word, and CJK bigrams.
+CREATE OR REPLACE FUNCTION vs_field_vector(lang text, field text, weight "char") RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN setweight(
+        coalesce(to_tsvector(vs_stem_config(lang), vs_unaccent(coalesce(field, ''))), ''::tsvector)
+        || to_tsvector('pg_catalog.simple'::regconfig, vs_unaccent(coalesce(field, '')))
+        || to_tsvector('pg_catalog.simple'::regconfig, vs_cjk_bigrams(coalesce(field, ''))),
+        weight);
+
+-- The whole document: title (A), tags and channel name (B), description (C). PL/pgSQL on purpose: the
+-- planner's inlining of the same expression as a SQL function made rebuilds four times slower.
+CREATE OR REPLACE FUNCTION vs_document(lang text, title text, tags text[], channel_name text, description text)
+    RETURNS tsvector
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN vs_field_vector(lang, title, 'A')
+        || vs_field_vector(lang, array_to_string(tags, ' '), 'B')
+        || vs_field_vector(lang, channel_name, 'B')
+        || vs_field_vector(lang, description, 'C');
+END;
+$$;
+
+-- The words for did-you-mean: titles, tags and channel names, as written, accents folded.
+CREATE OR REPLACE FUNCTION vs_words(title text, tags text[], channel_name text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN tsvector_to_array(to_tsvector('pg_catalog.simple'::regconfig,
+        vs_unaccent(coalesce(title, '') || ' ' || array_to_string(tags, ' ') || ' ' || coalesce(channel_name, ''))));
+
+-- Popularity tier: half-decades of views (0: < 3 views ... 19: >= 3 billion). Ranking walks the tiers
+-- from the top, so a broad query ranks its most popular matches without reading every match.
+CREATE OR REPLACE FUNCTION vs_pop_tier(views bigint) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN least(19, floor(2 * log(greatest(views, 0) + 1)))::smallint;
+
+-- Ranking's popularity lift, kept on the search document so that ranking reads no catalogue row:
+-- 0.05 ln(1 + views) + 0.04 ln(1 + likes), to two decimals. Rounded so that a counter update rewrites
+-- the document only when the lift moves by 0.01 (a video at 1,000 views, after about 200 more); the
+-- column is in no index and the table keeps room on its pages, so those rewrites are heap-only (HOT).
+CREATE OR REPLACE FUNCTION vs_pop_score(views bigint, likes bigint) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN round((0.05 * ln(greatest(views, 0)::float8 + 1) + 0.04 * ln(greatest(likes, 0)::float8 + 1))::numeric, 2)::float8;
+
+-- The completion key of a text: lower-cased, accents folded, spaces collapsed.
+CREATE OR REPLACE FUNCTION vs_suggest_key(doc text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN btrim(regexp_replace(lower(vs_unaccent(doc)), '\s+', ' ', 'g'));
+
+
+-- Keep search_document and search_lexicon in step with the catalogue, in the writing transaction.
+
+-- Add (+1) or remove (-1) one video's words from the lexicon. Rows are locked in word order, so two
+-- concurrent writers never wait on each other in opposite orders.
+CREATE OR REPLACE FUNCTION vs_lexicon_add(words text[], delta integer) RETURNS void
+    LANGUAGE sql AS $$
+    INSERT INTO search_lexicon AS l (word, ndoc)
+    SELECT w, delta FROM (SELECT DISTINCT unnest(words) AS w) AS u
+    WHERE char_length(w) BETWEEN 2 AND 40
+    ORDER BY w
+    ON CONFLICT (word) DO UPDATE SET ndoc = l.ndoc + EXCLUDED.ndoc;
+$$;
+
+-- A video's document and lexicon words, on insert, edit and delete.
+CREATE OR REPLACE FUNCTION vs_video_sync() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    channel_name text;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM vs_lexicon_add(vs_words(OLD.title, OLD.tags, (SELECT name FROM api_channel WHERE id = OLD.channel_id)), -1);
+        DELETE FROM search_document WHERE video_id = OLD.id;
+        RETURN OLD;
+    END IF;
+    SELECT name INTO channel_name FROM api_channel WHERE id = NEW.channel_id;
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM vs_lexicon_add(vs_words(OLD.title, OLD.tags, channel_name), -1);
+    END IF;
+    PERFORM vs_lexicon_add(vs_words(NEW.title, NEW.tags, channel_name), 1);
+    INSERT INTO search_document AS d (video_id, channel_id, category, language, region, duration_s, published_at,
+                                      tags, metadata, pop_tier, pop_score, document)
+    VALUES (NEW.id, NEW.channel_id, NEW.category, NEW.language, NEW.region, NEW.duration_s, NEW.published_at,
+            NEW.tags, NEW.metadata, vs_pop_tier(NEW.view_count), vs_pop_score(NEW.view_count, NEW.like_count),
+            vs_document(NEW.language, NEW.title, NEW.tags, channel_name, NEW.description))
+    ON CONFLICT (video_id) DO UPDATE SET
+        channel_id = EXCLUDED.channel_id, category = EXCLUDED.category, language = EXCLUDED.language,
+        region = EXCLUDED.region, duration_s = EXCLUDED.duration_s, published_at = EXCLUDED.published_at,
+        tags = EXCLUDED.tags, metadata = EXCLUDED.metadata, pop_tier = EXCLUDED.pop_tier,
+        pop_score = EXCLUDED.pop_score, document = EXCLUDED.document;
+    RETURN NEW;
+END;
+$$;
+
+-- Counter updates rewrite the document only when its tier or popularity lift moves (the trigger's WHEN).
+CREATE OR REPLACE FUNCTION vs_video_pop_sync() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE search_document
+    SET pop_tier = vs_pop_tier(NEW.view_count), pop_score = vs_pop_score(NEW.view_count, NEW.like_count)
+    WHERE video_id = NEW.id;
+    RETURN NEW;
+END;
+$$;
+
+-- A renamed channel changes the documents and lexicon words of all its videos.
+CREATE OR REPLACE FUNCTION vs_channel_sync() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM vs_lexicon_add(vs_words(v.title, v.tags, OLD.name), -1), vs_lexicon_add(vs_words(v.title, v.tags, NEW.name), 1)
+    FROM api_video v WHERE v.channel_id = NEW.id;
+    UPDATE search_document d
+    SET document = vs_document(v.language, v.title, v.tags, NEW.name, v.description)
+    FROM api_video v WHERE v.channel_id = NEW.id AND d.video_id = v.id;
+    RETURN NEW;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER vs_video_insert AFTER INSERT ON api_video FOR EACH ROW EXECUTE FUNCTION vs_video_sync();
+CREATE OR REPLACE TRIGGER vs_video_update AFTER UPDATE OF title, description, tags, category, language, region,
+    duration_s, published_at, metadata, channel_id ON api_video FOR EACH ROW EXECUTE FUNCTION vs_video_sync();
+CREATE OR REPLACE TRIGGER vs_video_delete AFTER DELETE ON api_video FOR EACH ROW EXECUTE FUNCTION vs_video_sync();
+CREATE OR REPLACE TRIGGER vs_video_views AFTER UPDATE OF view_count, like_count ON api_video FOR EACH ROW
+    WHEN (vs_pop_tier(NEW.view_count) <> vs_pop_tier(OLD.view_count)
+          OR vs_pop_score(NEW.view_count, NEW.like_count) <> vs_pop_score(OLD.view_count, OLD.like_count))
+    EXECUTE FUNCTION vs_video_pop_sync();
+CREATE OR REPLACE TRIGGER vs_channel_rename AFTER UPDATE OF name ON api_channel FOR EACH ROW
+    WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION vs_channel_sync();
+
+-- Rebuild everything from the catalogue (search_rebuild, and seed after a bulk load).
+CREATE OR REPLACE FUNCTION vs_rebuild() RETURNS void
+    LANGUAGE sql AS $$
+    TRUNCATE search_document, search_lexicon;
+    INSERT INTO search_document (video_id, channel_id, category, language, region, duration_s, published_at, tags,
+                                 metadata, pop_tier, pop_score, document)
+    SELECT v.id, v.channel_id, v.category, v.language, v.region, v.duration_s, v.published_at, v.tags, v.metadata,
+           vs_pop_tier(v.view_count), vs_pop_score(v.view_count, v.like_count),
+           vs_document(v.language, v.title, v.tags, c.name, v.description)
+    FROM api_video v JOIN api_channel c ON c.id = v.channel_id;
+    INSERT INTO search_lexicon (word, ndoc)
+    SELECT w, count(*) FROM api_video v JOIN api_channel c ON c.id = v.channel_id,
+         unnest(vs_words(v.title, v.tags, c.name)) AS w
+    WHERE char_length(w) BETWEEN 2 AND 40
+    GROUP BY w;
+$$;
+
+-- As-you-type suggestions.
+
+-- Rebuild the completions from tags, channel names and the titles of the most viewed videos. Every key
+-- is a suffix of the text starting at one of its first six words, so 'stew' completes 'kimchi stew'.
+CREATE OR REPLACE FUNCTION vs_suggestions_rebuild(title_limit integer) RETURNS void
+    LANGUAGE sql AS $$
+    TRUNCATE search_suggestion, search_suggestion_top;
+    WITH source AS (
+        SELECT t AS text, 'tag' AS kind, sum(ln(2 + v.view_count)) AS weight
+        FROM api_video v, unnest(v.tags) AS t GROUP BY t
+        UNION ALL
+        SELECT c.name, 'channel', ln(2 + c.subscriber_count) * 3 + ln(2 + coalesce(sum(v.view_count), 0)) * c.video_count ^ 0.5
+        FROM api_channel c LEFT JOIN api_video v ON v.channel_id = c.id GROUP BY c.id
+        UNION ALL
+        SELECT title, 'title', max(ln(2 + view_count)) * 2
+        FROM (SELECT title, view_count FROM api_video ORDER BY view_count DESC LIMIT title_limit) top GROUP BY title
+    ), keyed AS (
+        SELECT DISTINCT ON (key, s.text)
+               array_to_string((string_to_array(vs_suggest_key(s.text), ' '))[i:], ' ') AS key,
+               s.text, s.kind, s.weight
+        FROM source s, generate_series(1, least(6, cardinality(string_to_array(vs_suggest_key(s.text), ' ')))) AS i
+        WHERE vs_suggest_key(s.text) <> ''
+        ORDER BY key, s.text, s.weight DESC
+    )
+    INSERT INTO search_suggestion (key, text, kind, weight) SELECT key, text, kind, weight FROM keyed;
+    INSERT INTO search_suggestion_top (prefix, text, kind, weight)
+    SELECT prefix, text, kind, weight FROM (
+        SELECT p.prefix, s.text, s.kind, max(s.weight) AS weight,
+               row_number() OVER (PARTITION BY p.prefix ORDER BY max(s.weight) DESC, s.text) AS n
+        FROM search_suggestion s, LATERAL (VALUES (left(s.key, 1)), (left(s.key, 2))) AS p(prefix)
+        GROUP BY p.prefix, s.text, s.kind
+    ) ranked WHERE n <= 20;
+    ANALYZE search_suggestion;
+    ANALYZE search_suggestion_top;
+$$;
+
+-- The planner's estimate of the number of documents a tsquery matches, from the tsvector statistics:
+-- search asks it beside the tsquery itself, in one round trip, to choose how to sample the matches
+-- (search.selectors.match). EXPLAIN only plans the statement; nothing is read.
+CREATE OR REPLACE FUNCTION vs_estimated_matches(q tsquery) RETURNS double precision
+    LANGUAGE plpgsql VOLATILE  -- EXPLAIN is refused in a STABLE function
+AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE document @@ %L::tsquery', q)
+        INTO plan;
+    RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision;
+END;
+$$;
