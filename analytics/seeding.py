@@ -3,9 +3,9 @@ catalogue's popularity, a few videos going viral, countries and devices.
 
 This is the bulk path of ingestion. PostgreSQL makes the events itself (generate_series and random(),
 a video drawn by its cumulative popularity weight through an index), and each chunk is stored and folded
-into the rollups by the very SQL of ingestion (analytics.services: INSERT_SQL, rollups_sql, then
-TRENDING_SQL and COUNTS_SQL once over every stored event), so the rollups are those that ingesting the
-same events batch by batch would make (tested against a rebuild). Two workers run side by side, each over
+into the rollups by the writes of ingestion (analytics.statements: SEED_STORE per chunk, then
+SEED_FOLD_COUNTS once over every stored event), so the rollups are those that ingesting the same events
+batch by batch would make (tested against a rebuild). Two workers run side by side, each over
 its own whole days, so that no rollup row is written by both. Each chunk commits with its rollups; the
 trending scores and view counts are folded at the end (after an interruption, `rollups_rebuild`
 recomputes the rollups from the stored events).
@@ -25,16 +25,8 @@ from typing import Any, TextIO
 from django.db import connection, connections, transaction
 from tqdm import tqdm
 
-from analytics.services import (
-    COUNTS_SQL,
-    DECAY_PER_HOUR,
-    INSERT_SQL,
-    ROLLUPS_TABLES,
-    TRENDING_ADD_VIEWS,
-    TRENDING_EPOCH,
-    partitions_ensure,
-    rollups_sql,
-)
+from analytics import statements
+from analytics.services import DECAY_PER_HOUR, ROLLUPS_TABLES, TRENDING_EPOCH, partitions_ensure
 
 CHUNK = 250_000
 DAYS = 29
@@ -46,7 +38,7 @@ OVERSAMPLE = 2.4  # candidate times per kept event: the daily and weekly cycles 
 
 # One chunk of events between %(start)s and %(end)s; the caller picks the videos (PICK_* below).
 GENERATE_SQL = """
-INSERT INTO {table} (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
+INSERT INTO seed_chunk (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
 SELECT gen_random_uuid(), w.video_id, g.at,
        round(least(greatest(w.duration_s, 1), -ln(1 - g.r_watch) * greatest(30, w.duration_s * 0.4))::numeric, 1),
        CASE WHEN w.region <> '' AND g.r_country < 0.7 THEN w.region
@@ -85,26 +77,11 @@ CREATE UNLOGGED TABLE seed_video_weight AS
 CREATE INDEX ON seed_video_weight (cum);
 CREATE UNLOGGED TABLE seed_stored (video_id bigint NOT NULL, occurred_at timestamptz NOT NULL);
 """
+# Each worker's chunk of generated events, in a temporary table of its session.
 CHUNK_TABLE_SQL = """
-DROP TABLE IF EXISTS {table};
-CREATE UNLOGGED TABLE {table} (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
-                               country char(2), device varchar(7), viewer_id text);
+CREATE TEMPORARY TABLE IF NOT EXISTS seed_chunk (event_id uuid, video_id bigint, occurred_at timestamptz,
+                                                 watch_seconds real, country char(2), device varchar(7), viewer_id text);
 """
-# Stores a chunk's new events, keeps them for the final fold, and folds them into the rollups.
-STORE_SQL = (
-    "WITH"
-    + INSERT_SQL
-    + ",\nkept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM ins),"
-    + rollups_sql(events="ins", videos="api_video")
-    + "\nSELECT count(*) FROM ins"
-)
-# Trending scores and view counts of every stored event, one range of video ids at a time.
-FINAL_SQL = (
-    "WITH e AS (SELECT video_id, occurred_at FROM seed_stored WHERE video_id > %(after)s AND video_id <= %(upto)s)"
-    + TRENDING_ADD_VIEWS.format(e="e", s="")
-    + COUNTS_SQL.format(e="e", s="")
-    + "\nSELECT count(*) FROM e"
-)
 
 
 def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int:
@@ -227,25 +204,24 @@ def _run_workers(jobs: list[list[dict[str, Any]]], bar: Any) -> int:
     lock = threading.Lock()
 
     def work(k: int) -> None:
-        table = f"seed_chunk_{k}"
         with connection.cursor() as cursor:
-            cursor.execute(CHUNK_TABLE_SQL.format(table=table))
+            cursor.execute(CHUNK_TABLE_SQL)
         try:
             for job in jobs[k]:
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute("SET LOCAL statement_timeout = 0")
                     cursor.execute("SET LOCAL work_mem = '128MB'")
                     cursor.execute("SELECT setseed(%s)", [job["setseed"]])
-                    cursor.execute(GENERATE_SQL.format(table=table, pick=job["pick"]), job)
+                    cursor.execute(GENERATE_SQL.format(pick=job["pick"]), job)
                     made = cursor.rowcount
-                    cursor.execute(STORE_SQL.format(source=table), job)
+                    cursor.execute(statements.SEED_STORE)
                     stored[k] += cursor.fetchone()[0]
-                    cursor.execute(f"TRUNCATE {table}")
+                    cursor.execute("TRUNCATE seed_chunk")
                 with lock:
                     bar.update(made)
         finally:
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute("DROP TABLE IF EXISTS seed_chunk")
 
     _run_parallel([functools.partial(work, k) for k in range(len(jobs))])
     return sum(stored)
@@ -256,7 +232,8 @@ def _final(after: int, upto: int) -> None:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
-            FINAL_SQL, {"after": after, "upto": upto, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
+            statements.SEED_FOLD_COUNTS,
+            {"after": after, "upto": upto, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH},
         )
 
 

@@ -1,0 +1,323 @@
+"""The statements of ingestion, written out whole: what runs is what is read here.
+
+Three statements fold view events into the rollups: ingestion (a batch of new events), the rebuild
+(every stored event) and the demo seeder's bulk path (analytics.seeding). They write the same rollups
+with the same expressions, and tests hold them to the same results (a rebuild after ingestion or after
+seeding changes no rollup row: analytics/tests/test_ingest.py).
+
+Named parameters throughout: %(decay)s is the trending decay per hour and %(epoch)s its epoch
+(analytics.services.DECAY_PER_HOUR, TRENDING_EPOCH).
+"""
+
+# One batch: stores its new events and folds exactly those into every rollup, the videos' view counts
+# and the trending scores.
+#
+# The batch arrives as one JSON parameter, %(events)s, written by pydantic and parsed by PostgreSQL
+# (binding seven arrays of 1,000 values took psycopg longer than the parse), beside %(indexes)s, the
+# events' indexes in the request, in the same order. `batch_events` holds every event with its video's
+# channel, category and language (NULL for unknown videos, reported by index), and whether the video is
+# popular (%(hot_views)s views or more).
+#
+# Rows a concurrent batch has written stay locked until it commits, and waiting for them was a third of
+# the time of two concurrent clients. Nearly all of those rows belong to popular videos and to the
+# totals, so the per-video rows of the batch's other (cold) videos are written first and those of its
+# popular (hot) videos last, with the totals, which shortens how long each batch holds them. Every batch
+# takes the rows of a table in key order, cold before hot: the same order, hence no deadlock, as long as
+# both see a video on the same side of the threshold (a rare crossing that makes two batches deadlock is
+# retried by the caller).
+#
+# The final SELECT references every write, so that they run in the order written (unreferenced,
+# PostgreSQL runs them last to first), and returns: events stored, events of known videos, the indexes
+# of the events of unknown videos.
+INGEST = """
+WITH batch_events AS MATERIALIZED (
+    SELECT (%(indexes)s::integer[])[b.n] AS request_index, b.*, v.channel_id, v.category, v.language,
+           v.view_count >= %(hot_views)s AS hot
+    FROM ROWS FROM (jsonb_to_recordset(%(events)s::jsonb)
+            AS (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
+                country char(2), device varchar(7), viewer_id text)) WITH ORDINALITY
+        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, n)
+    LEFT JOIN api_video v ON v.id = b.video_id
+),
+known_events AS (SELECT * FROM batch_events WHERE channel_id IS NOT NULL),
+batch_videos AS (
+    SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language, hot FROM known_events
+),
+stored AS (
+    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
+    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM known_events
+    ORDER BY event_id
+    ON CONFLICT DO NOTHING
+    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id
+),
+new_events AS (
+    -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
+    -- (and far worse) than ingestion's short ones
+    SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
+    FROM stored x JOIN batch_videos v ON v.id = x.video_id
+),
+viewers AS (
+    INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
+    SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+),
+cold_events AS (SELECT * FROM new_events WHERE NOT hot),
+hot_events AS (SELECT * FROM new_events WHERE hot),
+
+-- the cold videos' rows
+hourly_cold AS (
+    INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
+    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM cold_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (video_id, hour) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+video_dims_cold AS (
+    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
+    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM cold_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+-- Trending: per video, log(sum(exp(l))) of its events' l = decay * hours since the epoch, added to the
+-- stored score in log space. The sum is taken relative to the largest l of the set (one scalar, no
+-- window over each video), which is exact while the set spans less than ~270 days (exp underflows past
+-- -745); a video whose every event lies further back keeps its largest l. date_part gives float8
+-- (extract() gives numeric, whose exp() and ln() cost ~5 ms over a batch). The same rows keep a copy of
+-- the videos' view counts, which orders order=views.
+decayed_cold AS (
+    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
+    FROM cold_events
+),
+reference_cold AS (SELECT max(l) AS ref FROM decayed_cold),
+trending_cold AS (
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
+    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
+    FROM decayed_cold, reference_cold GROUP BY video_id, ref ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
+            view_count = t.view_count + EXCLUDED.view_count
+    RETURNING 1
+),
+counts_cold AS (
+    UPDATE api_video v SET view_count = v.view_count + c.n
+    FROM (SELECT video_id, count(*) AS n FROM cold_events GROUP BY video_id ORDER BY video_id) AS c
+    WHERE v.id = c.video_id
+    RETURNING 1
+),
+
+-- the hot videos' rows: the same writes over hot_events
+hourly_hot AS (
+    INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
+    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM hot_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (video_id, hour) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+video_dims_hot AS (
+    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
+    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM hot_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+decayed_hot AS (
+    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
+    FROM hot_events
+),
+reference_hot AS (SELECT max(l) AS ref FROM decayed_hot),
+trending_hot AS (
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
+    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
+    FROM decayed_hot, reference_hot GROUP BY video_id, ref ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
+            view_count = t.view_count + EXCLUDED.view_count
+    RETURNING 1
+),
+counts_hot AS (
+    UPDATE api_video v SET view_count = v.view_count + c.n
+    FROM (SELECT video_id, count(*) AS n FROM hot_events GROUP BY video_id ORDER BY video_id) AS c
+    WHERE v.id = c.video_id
+    RETURNING 1
+),
+
+-- the totals of channels and of the whole catalogue
+channel_daily AS (
+    INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
+    SELECT channel_id, day, count(*), sum(watch_seconds) FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (channel_id, day) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+global_dims AS (
+    INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
+    SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM new_events,
+         LATERAL (VALUES ('category', category), ('language', coalesce(nullif(language, ''), 'zz')),
+                         ('country', coalesce(country, 'ZZ'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM stored) AS stored,
+       (SELECT count(*) FROM known_events) AS known,
+       (SELECT coalesce(array_agg(request_index ORDER BY request_index), '{}') FROM batch_events
+        WHERE channel_id IS NULL) AS unknown_indexes,
+       (SELECT count(*) FROM viewers),
+       (SELECT count(*) FROM video_dims_cold), (SELECT count(*) FROM hourly_cold),
+       (SELECT count(*) FROM trending_cold), (SELECT count(*) FROM counts_cold),
+       (SELECT count(*) FROM video_dims_hot), (SELECT count(*) FROM hourly_hot),
+       (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
+       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM global_dims)
+"""
+
+# Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
+# the writes of INGEST over all events at once, trending scores without view counts (those also hold the
+# views from before the event log, and are left alone). Returns the number of events folded.
+ROLLUPS_REBUILD = """
+WITH all_events AS (
+    SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+    FROM analytics_view_event x JOIN api_video v ON v.id = x.video_id
+),
+viewers AS (
+    INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
+    SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM all_events WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+),
+hourly AS (
+    INSERT INTO analytics_video_hourly (video_id, hour, views, watch_seconds)
+    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM all_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+),
+video_dims AS (
+    INSERT INTO analytics_video_daily_dim (video_id, day, dimension, value, views, watch_seconds)
+    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM all_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+),
+channel_daily AS (
+    INSERT INTO analytics_channel_daily (channel_id, day, views, watch_seconds)
+    SELECT channel_id, day, count(*), sum(watch_seconds) FROM all_events GROUP BY 1, 2 ORDER BY 1, 2
+),
+global_dims AS (
+    INSERT INTO analytics_daily_dim (day, dimension, value, views, watch_seconds)
+    SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM all_events,
+         LATERAL (VALUES ('category', category), ('language', coalesce(nullif(language, ''), 'zz')),
+                         ('country', coalesce(country, 'ZZ'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+),
+decayed AS (
+    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
+    FROM all_events
+),
+reference AS (SELECT max(l) AS ref FROM decayed),
+trending AS (
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at)
+    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now()
+    FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE SET score_log = EXCLUDED.score_log, updated_at = now()
+)
+SELECT count(*) FROM all_events
+"""
+
+# The demo seeder's bulk path (analytics.seeding): one chunk of generated events, in the session's
+# temporary table seed_chunk, stored, kept for the final fold (seed_stored), and folded into the rollups
+# that INGEST writes, but trending and view counts (SEED_FOLD_COUNTS, once at the end). Two workers run
+# over separate days, so no rollup row is written by both; a row may span two chunks of one worker.
+SEED_STORE = """
+WITH stored AS (
+    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
+    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM seed_chunk
+    ORDER BY event_id
+    ON CONFLICT DO NOTHING
+    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id
+),
+kept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM stored),
+new_events AS (
+    SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+    FROM stored x JOIN api_video v ON v.id = x.video_id
+),
+viewers AS (
+    INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
+    SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+),
+hourly AS (
+    INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
+    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (video_id, hour) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+video_dims AS (
+    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
+    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM new_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+channel_daily AS (
+    INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
+    SELECT channel_id, day, count(*), sum(watch_seconds) FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (channel_id, day) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+global_dims AS (
+    INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
+    SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
+    FROM new_events,
+         LATERAL (VALUES ('category', category), ('language', coalesce(nullif(language, ''), 'zz')),
+                         ('country', coalesce(country, 'ZZ'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+)
+SELECT count(*) FROM stored
+"""
+
+# The seeded events' trending scores and view counts, for the videos in (%(after)s, %(upto)s].
+SEED_FOLD_COUNTS = """
+WITH new_events AS (
+    SELECT video_id, occurred_at FROM seed_stored WHERE video_id > %(after)s AND video_id <= %(upto)s
+),
+decayed AS (
+    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
+    FROM new_events
+),
+reference AS (SELECT max(l) AS ref FROM decayed),
+trending AS (
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
+    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
+    FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
+            view_count = t.view_count + EXCLUDED.view_count
+),
+counts AS (
+    UPDATE api_video v SET view_count = v.view_count + c.n
+    FROM (SELECT video_id, count(*) AS n FROM new_events GROUP BY video_id ORDER BY video_id) AS c
+    WHERE v.id = c.video_id
+)
+SELECT count(*) FROM new_events
+"""
