@@ -13,9 +13,8 @@ from datetime import date, timedelta
 from typing import Any, TypedDict
 
 from django.db import connection
-from django.http import QueryDict
 
-from api.errors import InvalidParameter
+from api.exceptions import InvalidInputError
 
 GRANULARITIES = ("hour", "day", "week", "month")
 METRICS = ("views", "watch_seconds", "avg_view_seconds", "unique_viewers", "likes", "comments")
@@ -50,56 +49,6 @@ class ReportRequest:
     dimension: str | None
 
 
-def date_range(params: QueryDict, *, today: date) -> tuple[date, date]:
-    """`start` and `end`, inclusive dates, default the last 28 days; at most 3 years."""
-
-    def day(name: str, default: date) -> date:
-        raw = str(params.get(name) or "")
-        if not raw:
-            return default
-        try:
-            value = date.fromisoformat(raw[:10])
-        except ValueError as exc:
-            raise InvalidParameter({name: ["Expected a date (YYYY-MM-DD)."]}) from exc
-        if not EARLIEST <= value <= LATEST:  # bucket arithmetic must stay inside Python's years 1-9999
-            raise InvalidParameter({name: [f"Expected a date from {EARLIEST} to {LATEST}."]})
-        return value
-
-    end = day("end", today)
-    start = day("start", end - timedelta(days=27))
-    if start > end:
-        raise InvalidParameter({"start": ["start must not be after end."]})
-    if end - start > MAX_RANGE:
-        raise InvalidParameter({"start": ["The range may span at most 3 years."]})
-    return start, end
-
-
-def report_request(params: QueryDict, *, today: date) -> ReportRequest:
-    start, end = date_range(params, today=today)
-    granularity = str(params.get("granularity") or "day")
-    if granularity not in GRANULARITIES:
-        raise InvalidParameter({"granularity": [f"Expected one of: {', '.join(GRANULARITIES)}."]})
-    metrics = tuple(
-        dict.fromkeys(m.strip() for v in params.getlist("metrics") for m in v.split(",") if m.strip())
-    )
-    metrics = metrics or DEFAULT_METRICS
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown:
-        raise InvalidParameter(
-            {"metrics": [f"Unknown metric {unknown[0]!r}; expected any of {', '.join(METRICS)}."]}
-        )
-    dimension = str(params.get("dimension") or "") or None
-    if dimension and dimension not in DIMENSIONS:
-        raise InvalidParameter({"dimension": [f"Expected one of: {', '.join(DIMENSIONS)}."]})
-    if granularity == "hour" and end - start >= MAX_HOURLY_RANGE:
-        raise InvalidParameter({"granularity": ["Hourly reports span at most 31 days."]})
-    if dimension and set(metrics) - {"views", "watch_seconds", "avg_view_seconds"}:
-        raise InvalidParameter({"metrics": ["Breakdowns offer views, watch_seconds and avg_view_seconds."]})
-    if "unique_viewers" in metrics and granularity == "hour":
-        raise InvalidParameter({"metrics": ["unique_viewers is counted per day: use day, week or month."]})
-    return ReportRequest(start=start, end=end, granularity=granularity, metrics=metrics, dimension=dimension)
-
-
 def _shape(
     request: ReportRequest, first_column: str, rows: list[tuple[Any, ...]], totals: dict[str, Number]
 ) -> Report:
@@ -124,36 +73,44 @@ def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: A
     }
 
 
-def video_report(*, video_ids_sql: str, video_ids_params: list[Any], request: ReportRequest) -> Report:
-    """A report over the videos selected by `video_ids_sql` (one video, or a channel's videos): a
-    breakdown by the request's dimension, or a time series."""
+# The videos a report is over: one video (%(video_id)s) or a channel's (%(channel_id)s); the other is NULL.
+VIDEO_IDS_CTE = """report_videos AS MATERIALIZED (
+            SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
+            UNION ALL
+            SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
+        )"""
+
+
+def video_report(
+    *, request: ReportRequest, video_id: int | None = None, channel_id: int | None = None
+) -> Report:
+    """A report over one video or a channel's videos: a breakdown by the request's dimension, or a time
+    series."""
+    if (video_id is None) == (channel_id is None):
+        raise TypeError("a report is over one video or one channel")
     params: dict[str, Any] = {
+        "video_id": video_id,
+        "channel_id": channel_id,
         "start": request.start,
         "end_excl": request.end + timedelta(days=1),
         "g": request.granularity,
         "label": LABELS[request.granularity],
     }
     if request.dimension:
-        return _breakdown_report(video_ids_sql, video_ids_params, request, request.dimension, params)
-    return _series_report(video_ids_sql, video_ids_params, request, params)
+        return _breakdown_report(request, request.dimension, params)
+    return _series_report(request, params)
 
 
-def _breakdown_report(
-    video_ids_sql: str,
-    video_ids_params: list[Any],
-    request: ReportRequest,
-    dimension: str,
-    params: dict[str, Any],
-) -> Report:
+def _breakdown_report(request: ReportRequest, dimension: str, params: dict[str, Any]) -> Report:
     """Views and watch time by viewer country or device, from the daily per-dimension rollup."""
     sql = f"""
-        WITH ids AS MATERIALIZED ({video_ids_sql})
+        WITH {VIDEO_IDS_CTE}
         SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
-        WHERE video_id IN (SELECT id FROM ids) AND dimension = %(dimension)s
+        WHERE video_id IN (SELECT id FROM report_videos) AND dimension = %(dimension)s
           AND day >= %(start)s AND day < %(end_excl)s
         GROUP BY value ORDER BY sum(views) DESC, value
     """
-    rows = _run(sql, {**params, "dimension": dimension}, video_ids_params)
+    rows = _run(sql, {**params, "dimension": dimension})
     values = [(value, _metric_values(v, w, 0, 0, 0)) for value, v, w in rows]
     totals = _metric_values(sum(r[1] for r in rows), sum(r[2] for r in rows), 0, 0, 0)
     return _shape(
@@ -164,13 +121,11 @@ def _breakdown_report(
     )
 
 
-def _series_report(
-    video_ids_sql: str, video_ids_params: list[Any], request: ReportRequest, params: dict[str, Any]
-) -> Report:
+def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
     """Every bucket of the range (generate_series), each metric from its own rollup or table; the
     metrics not asked for are not read."""
     sql = f"""
-        WITH ids AS MATERIALIZED ({video_ids_sql}),
+        WITH {VIDEO_IDS_CTE},
         buckets AS (
             SELECT b FROM generate_series(date_trunc(%(g)s, %(start)s::timestamp AT TIME ZONE 'UTC', 'UTC'),
                                           %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
@@ -178,21 +133,21 @@ def _series_report(
         ),
         hourly AS (
             SELECT date_trunc(%(g)s, hour, 'UTC') AS b, sum(views) AS views, sum(watch_seconds) AS watch
-            FROM analytics_video_hourly WHERE video_id IN (SELECT id FROM ids)
+            FROM analytics_video_hourly WHERE video_id IN (SELECT id FROM report_videos)
               AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
             GROUP BY 1),
         viewers AS (
             SELECT date_trunc(%(g)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS b, count(DISTINCT viewer_hash) AS n
-            FROM analytics_video_daily_viewer WHERE %(uniques)s AND video_id IN (SELECT id FROM ids)
+            FROM analytics_video_daily_viewer WHERE %(uniques)s AND video_id IN (SELECT id FROM report_videos)
               AND day >= %(start)s AND day < %(end_excl)s GROUP BY 1),
         likes AS (
             SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_reaction
-            WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM ids)
+            WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM report_videos)
               AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
             GROUP BY 1),
         comments AS (
             SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_comment
-            WHERE %(comments)s AND video_id IN (SELECT id FROM ids)
+            WHERE %(comments)s AND video_id IN (SELECT id FROM report_videos)
               AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
             GROUP BY 1)
         SELECT to_char(buckets.b AT TIME ZONE 'UTC', %(label)s), hourly.views, hourly.watch, viewers.n, likes.n,
@@ -207,13 +162,9 @@ def _series_report(
         "likes": "likes" in request.metrics,
         "comments": "comments" in request.metrics,
     }
-    rows = _run(sql, params, video_ids_params)
+    rows = _run(sql, params)
     series = [(label, _metric_values(v, w, u, lk, cm)) for label, v, w, u, lk, cm in rows]
-    uniques = (
-        _distinct_viewers(video_ids_sql, video_ids_params, params)
-        if "unique_viewers" in request.metrics
-        else 0
-    )
+    uniques = _distinct_viewers(params) if "unique_viewers" in request.metrics else 0
     totals = _metric_values(
         sum(m["views"] for _, m in series),
         sum(m["watch_seconds"] for _, m in series),
@@ -229,19 +180,16 @@ def _series_report(
     )
 
 
-def _distinct_viewers(video_ids_sql: str, video_ids_params: list[Any], params: dict[str, Any]) -> int:
+def _distinct_viewers(params: dict[str, Any]) -> int:
     sql = f"""
-        WITH ids AS MATERIALIZED ({video_ids_sql})
+        WITH {VIDEO_IDS_CTE}
         SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
-        WHERE video_id IN (SELECT id FROM ids) AND day >= %(start)s AND day < %(end_excl)s
+        WHERE video_id IN (SELECT id FROM report_videos) AND day >= %(start)s AND day < %(end_excl)s
     """
-    return int(_run(sql, params, video_ids_params)[0][0])
+    return int(_run(sql, params)[0][0])
 
 
-def _run(sql: str, params: dict[str, Any], id_params: list[Any]) -> list[tuple[Any, ...]]:
-    for i, value in enumerate(id_params):
-        sql = sql.replace("%s", f"%(id{i})s", 1)
-        params[f"id{i}"] = value
+def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -281,7 +229,7 @@ def top_report(*, request: TopRequest) -> Report:
     if request.metric in ("likes", "comments") and (
         request.dimension == "country" or "country" in request.filters
     ):
-        raise InvalidParameter({"metric": ["Likes and comments carry no viewer country."]})
+        raise InvalidInputError({"metric": ["Likes and comments carry no viewer country."]})
     value_column = "watch_seconds" if request.metric == "watch_seconds" else "views"
     if (
         request.metric in ("views", "watch_seconds")
@@ -293,7 +241,7 @@ def top_report(*, request: TopRequest) -> Report:
             FROM analytics_daily_dim WHERE dimension = %(dimension)s AND day >= %(start)s AND day < %(end_excl)s
             GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
         """
-        return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}, []))
+        return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}))
     source, dimension_sql = _top_source(request, params, value_column)
     joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""
     sql = f"""
@@ -302,7 +250,7 @@ def top_report(*, request: TopRequest) -> Report:
         WHERE {" AND ".join(_catalogue_conditions(request, params))}
         GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
     """
-    return _top_shape(request, _run(sql, params, []))
+    return _top_shape(request, _run(sql, params))
 
 
 def _catalogue_conditions(request: TopRequest, params: dict[str, Any]) -> list[str]:

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics import reports, selectors, services
+from analytics import params, reports, selectors, services
 from analytics.permissions import ANALYSTS, CanIngest, IsAnalyst, in_group
 from analytics.serializers import (
     IngestRequestSerializer,
@@ -149,12 +149,8 @@ class VideoReportView(APIView):
         )
         if not may_read_reports(request.user, video.channel.owner_id):
             raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
-        report = reports.report_request(request.query_params, today=datetime.now(UTC).date())
-        return Response(
-            reports.video_report(
-                video_ids_sql="SELECT %s::bigint AS id", video_ids_params=[video.pk], request=report
-            )
-        )
+        report = params.report_request(request, today=datetime.now(UTC).date())
+        return Response(reports.video_report(video_id=video.pk, request=report))
 
 
 class ChannelReportView(APIView):
@@ -165,14 +161,8 @@ class ChannelReportView(APIView):
         channel = get_object_or_404(Channel.objects.only("id", "owner_id"), pk=pk)
         if not may_read_reports(request.user, channel.owner_id):
             raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
-        report = reports.report_request(request.query_params, today=datetime.now(UTC).date())
-        return Response(
-            reports.video_report(
-                video_ids_sql="SELECT id FROM api_video WHERE channel_id = %s",
-                video_ids_params=[channel.pk],
-                request=report,
-            )
-        )
+        report = params.report_request(request, today=datetime.now(UTC).date())
+        return Response(reports.video_report(channel_id=channel.pk, request=report))
 
 
 class TopReportView(APIView):
@@ -193,7 +183,7 @@ class TopReportView(APIView):
         responses={200: ReportSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        start, end = reports.date_range(request.query_params, today=datetime.now(UTC).date())
+        start, end = params.date_range(request, today=datetime.now(UTC).date())
         filters = {
             "category": list_param(request, "category", forms.ChoiceField(choices=Category.choices)),
             "country": [c.upper() for c in list_param(request, "country", code_field()) or []] or None,

@@ -18,6 +18,8 @@ from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from api.exceptions import ConflictError, DomainError, InvalidInputError
+
 logger = logging.getLogger(__name__)
 
 
@@ -81,14 +83,28 @@ def _first_message(detail: Any, prefix: str = "") -> str:
     return f"{prefix}: {detail}" if prefix else str(detail)
 
 
+DJANGO_ERRORS: list[tuple[type[Exception], type[exceptions.APIException]]] = [
+    (Http404, exceptions.NotFound),
+    (DjangoPermissionDenied, exceptions.PermissionDenied),
+    (RequestDataTooBig, PayloadTooLarge),
+]
+
+
+def _from_domain(exc: DomainError) -> exceptions.APIException:
+    if isinstance(exc, InvalidInputError):
+        return InvalidParameter(exc.errors)
+    if isinstance(exc, ConflictError):
+        return Conflict(str(exc))
+    return exceptions.ValidationError(str(exc))
+
+
 def _translate(exc: Exception) -> Exception:
     """Map Django and database exceptions onto API exceptions."""
-    if isinstance(exc, Http404):
-        return exceptions.NotFound()
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
-    if isinstance(exc, RequestDataTooBig):
-        return PayloadTooLarge()
+    if isinstance(exc, DomainError):
+        return _from_domain(exc)
+    for django_error, api_error in DJANGO_ERRORS:
+        if isinstance(exc, django_error):
+            return api_error()
     if isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         return QueryTimeout()
     if isinstance(exc, OperationalError | InterfaceError):

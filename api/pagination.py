@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from api.errors import InvalidParameter
+from api.exceptions import InvalidInputError
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -81,7 +82,7 @@ def decode_cursor(token: str, *, ordering: str, types: Sequence[type]) -> list[A
             datetime.fromisoformat(v) if t is datetime else t(v) for v, t in zip(values, types, strict=True)
         ]
     except (ValueError, TypeError, UnicodeDecodeError, signing.BadSignature, json.JSONDecodeError) as exc:
-        raise InvalidParameter({"cursor": ["The cursor is invalid or was made for another query."]}) from exc
+        raise InvalidInputError({"cursor": ["The cursor is invalid or was made for another query."]}) from exc
 
 
 class KeysetPagination:

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token  # noqa: TID251 - the token table, a model
 
-from api.errors import Conflict, InvalidParameter
+from api.exceptions import ConflictError, InvalidInputError
 from api.models import Channel, Comment, Reaction, Subscription, Video
 
 VIDEO_WRITABLE_FIELDS = (
@@ -38,7 +38,7 @@ def user_register(*, username: str, password: str, email: str = "") -> tuple[Use
             user = User.objects.create_user(username=username, password=password, email=email)
             token = Token.objects.create(user=user)
     except IntegrityError as exc:
-        raise Conflict("That username is taken.") from exc
+        raise ConflictError("That username is taken.") from exc
     return user, token.key
 
 
@@ -56,7 +56,7 @@ def channel_create(
                 owner=owner, handle=handle, name=name, description=description, country=country.upper()
             )
     except IntegrityError as exc:
-        raise Conflict(f"The handle {handle!r} is taken.") from exc
+        raise ConflictError(f"The handle {handle!r} is taken.") from exc
 
 
 def channel_update(*, channel: Channel, **fields: Any) -> Channel:
@@ -69,7 +69,7 @@ def channel_update(*, channel: Channel, **fields: Any) -> Channel:
             channel.save(update_fields=[*fields])
     except IntegrityError as exc:
         channel.refresh_from_db()
-        raise Conflict(f"The handle {fields.get('handle')!r} is taken.") from exc
+        raise ConflictError(f"The handle {fields.get('handle')!r} is taken.") from exc
     return channel
 
 
@@ -82,7 +82,7 @@ def subscription_set(*, user: User, channel_id: int, subscribed: bool) -> Channe
     """Subscribe or unsubscribe, idempotently; the subscriber count moves only when the state changes."""
     channel = Channel.objects.select_for_update().get(pk=channel_id)
     if channel.owner_id == user.pk and subscribed:
-        raise InvalidParameter({"channel": ["You cannot subscribe to your own channel."]})
+        raise InvalidInputError({"channel": ["You cannot subscribe to your own channel."]})
     if subscribed:
         _, created = Subscription.objects.get_or_create(user=user, channel=channel)
         delta = 1 if created else 0
@@ -152,7 +152,7 @@ def comment_create(*, author: User, video_id: int, text: str, parent_id: int | N
     if parent_id is not None:
         parent = Comment.objects.filter(pk=parent_id, video=video).only("id", "parent_id").first()
         if parent is None:
-            raise InvalidParameter({"parent": ["No such comment on this video."]})
+            raise InvalidInputError({"parent": ["No such comment on this video."]})
         parent_id = parent.parent_id or parent.pk  # threads are one level deep, as on YouTube
     comment = Comment.objects.create(video=video, author=author, text=text, parent_id=parent_id)
     Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)

@@ -23,13 +23,13 @@ SUGGEST_SCENARIOS = {
 CHANNEL_VIDEOS = 1_000  # issue 4: a channel's report over about this many videos
 
 
-def query_dict(params: dict):
-    from django.http import QueryDict
+def api_request(params: dict):
+    """A GET request with the query parameters `params`, as a view receives it: the in-process
+    benchmarks parse it with the views' own parameter readers (search.params, analytics.params)."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
 
-    data = QueryDict(mutable=True)
-    for key, value in params.items():
-        data[key] = value
-    return data
+    return Request(APIRequestFactory().get("/", params))
 
 
 def analytics_subjects() -> dict | None:

@@ -60,7 +60,8 @@ def exact_matches(params: dict[str, str]) -> int:
     """The number of videos the search `params` match, counted in full (no cap)."""
     from django.db import connection
 
-    from benchmarks.scenarios import query_dict
+    from api.filters import filter_params
+    from benchmarks.scenarios import api_request
     from search.expressions import TsMatch
     from search.query import parse, to_tsquery
     from search.selectors import filtered_documents
@@ -70,7 +71,9 @@ def exact_matches(params: dict[str, str]) -> int:
     tsquery = to_tsquery(parse(params.get("q", "")))
     if not tsquery:
         return 0
-    return filtered_documents(query_dict(params)).filter(TsMatch(tsquery)).count()
+    return (
+        filtered_documents(filter_params(api_request(params).query_params)).filter(TsMatch(tsquery)).count()
+    )
 
 
 def answered_params(query: SearchQuery, answer: dict) -> dict[str, str]:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
+from analytics import params as analytics_params
 from analytics import reports, selectors
 from benchmarks import baselines
-from benchmarks.scenarios import analytics_subjects, query_dict
+from benchmarks.scenarios import analytics_subjects, api_request
 
 ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
 
@@ -49,7 +50,7 @@ def test_trending_naive(benchmark, window, subjects):
     benchmark.pedantic(baselines.naive_trending, args=(window,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
 
 
-# group: (the videos' SQL, the subject whose id it takes, days of the daily report)
+# group: (the naive baseline's SQL of the videos, the subject whose id it takes, days of the daily report)
 REPORTS = {
     "report:video_daily_1y": ("SELECT %s::bigint AS id", "video", 365),
     "report:channel_daily_90d": ("SELECT id FROM api_video WHERE channel_id = %s", "channel", 90),
@@ -57,15 +58,15 @@ REPORTS = {
 
 
 def last_days(days: int):
-    return reports.report_request(
-        query_dict({"start": (today() - timedelta(days=days - 1)).isoformat(), "end": today().isoformat()}),
+    return analytics_params.report_request(
+        api_request({"start": (today() - timedelta(days=days - 1)).isoformat(), "end": today().isoformat()}),
         today=today(),
     )
 
 
 @pytest.mark.parametrize("group", list(REPORTS))
 def test_report_ours(benchmark, subjects, group):
-    ids_sql, subject, days = REPORTS[group]
+    _, subject, days = REPORTS[group]
     benchmark.group = group
     benchmark.extra_info.update(
         kind="ours", subject=subjects[subject], channel_videos=subjects["channel_videos"]
@@ -73,8 +74,7 @@ def test_report_ours(benchmark, subjects, group):
     report = benchmark.pedantic(
         reports.video_report,
         kwargs={
-            "video_ids_sql": ids_sql,
-            "video_ids_params": [subjects[subject]],
+            f"{subject}_id": subjects[subject],
             "request": last_days(days),
         },
         rounds=ROUNDS_OURS,

@@ -10,14 +10,15 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import baselines
-from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, query_dict
+from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, api_request
+from search import params as search_params
 from search import selectors
 
 ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
 
 
 def ours(params: dict):
-    request = selectors.parse_request(query_dict(params), page_size=20)
+    request = search_params.search_request(api_request(params))
     return selectors.video_search(request=request)
 
 

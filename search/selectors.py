@@ -20,16 +20,15 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
-from django.http import QueryDict
 
 from api import selectors as catalogue
-from api.errors import InvalidParameter
-from api.filters import filter_videos, has_filters
+from api.exceptions import InvalidInputError
+from api.filters import filter_videos
 from api.models import Channel, Video
 from api.pagination import KeysetPagination, decode_cursor, encode_cursor
 from search.expressions import TsMatch
 from search.models import TIER_GROUPS, SearchDocument
-from search.query import MAX_QUERY_LENGTH, ParsedQuery, parse, to_tsquery, tsquery_sql
+from search.query import ParsedQuery, parse, to_tsquery, tsquery_sql
 
 # Totals are exact up to COUNT_CAP: the sample of a search is its COUNT_CAP + 1 most popular matches, and
 # each is a visit of its document's heap row. Past that the total is the planner's estimate, marked as
@@ -120,58 +119,25 @@ class SearchRequest:
     cursor: str | None
     facets: list[str]
     highlight: bool
-    params: QueryDict  # the query parameters, for the shared filters
+    filters: Mapping[str, list[str]]  # the shared video filters (api.filters.filter_params)
 
 
-def query_text(params: QueryDict) -> str:
-    """The `q` parameter, at most MAX_QUERY_LENGTH characters, NUL characters dropped."""
-    q = str(params.get("q", ""))
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidParameter({"q": [f"Ensure this value has at most {MAX_QUERY_LENGTH} characters."]})
-    return q.replace("\x00", "")
-
-
-def parse_request(params: QueryDict, *, page_size: int) -> SearchRequest:
-    q = query_text(params).strip()
-    order = str(params.get("order") or ("relevance" if q else "date"))
-    if order not in ORDERS:
-        raise InvalidParameter({"order": [f"Expected one of: {', '.join(ORDERS)}."]})
-    facets = [f.strip() for v in params.getlist("facets") for f in v.split(",") if f.strip()]
-    unknown = sorted(set(facets) - set(FACETS))
-    if unknown:
-        raise InvalidParameter(
-            {"facets": [f"Unknown facet {unknown[0]!r}; expected any of {', '.join(FACETS)}."]}
-        )
-    highlight = str(params.get("highlight", "true" if q else "false")).lower()
-    if highlight not in ("true", "false", "1", "0"):
-        raise InvalidParameter({"highlight": ["Expected true or false."]})
-    return SearchRequest(
-        q=q,
-        order=order,
-        page_size=page_size,
-        cursor=str(params.get("cursor") or "") or None,
-        facets=list(dict.fromkeys(facets)),
-        highlight=highlight in ("true", "1"),
-        params=params,
-    )
-
-
-def filtered_documents(params: QueryDict) -> QuerySet[SearchDocument]:
-    return filter_videos(params, SearchDocument.objects.all()).order_by()
+def filtered_documents(filters: Mapping[str, list[str]]) -> QuerySet[SearchDocument]:
+    return filter_videos(filters, SearchDocument.objects.all()).order_by()
 
 
 def video_search(*, request: SearchRequest) -> VideoSearchResult:
     """The page of a video search, with its total, facets, highlights and did-you-mean: the query as
     typed or, when that finds nothing and a correction does, as corrected."""
     started = time.perf_counter()
-    documents = filtered_documents(request.params)
+    documents = filtered_documents(request.filters)
     parsed = parse(request.q) if request.q else ParsedQuery()
     if request.q and parsed.terms and not parsed.has_positive:
-        raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
+        raise InvalidInputError({"q": ["The query needs at least one term that is not excluded."]})
     suggestion = tsquery = estimate = None
     if parsed.terms:
         # without filters the planner's estimate of the matches comes with the tsquery
-        tsquery, unknown, estimate = analyse(parsed, estimate=not has_filters(request.params))
+        tsquery, unknown, estimate = analyse(parsed, estimate=not request.filters)
         corrections = spelling_corrections(unknown)
         if corrections:
             suggestion = parsed.replace_words(corrections).as_text()
@@ -621,7 +587,7 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSear
     started = time.perf_counter()
     parsed = parse(q)
     if q and parsed.terms and not parsed.has_positive:
-        raise InvalidParameter({"q": ["The query needs at least one term that is not excluded."]})
+        raise InvalidInputError({"q": ["The query needs at least one term that is not excluded."]})
     tsquery = to_tsquery(parsed) if parsed.terms else ""
     params: dict[str, Any] = {"limit": page_size + 1, "tsq": tsquery or None, "cap": TOTAL_CAP + 1}
     after = ""

@@ -15,7 +15,7 @@ from api.pagination import next_page_url, page_size_from
 from api.params import int_param
 from api.serializers import ChannelSerializer, VideoSerializer, represent
 from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS
-from search import selectors
+from search import params, selectors
 from search.models import SearchDocument
 from search.query import MAX_QUERY_LENGTH
 from search.serializers import (
@@ -61,7 +61,7 @@ class VideoSearchView(GenericAPIView[SearchDocument]):
         responses={200: VideoSearchResponseSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        search_request = selectors.parse_request(request.query_params, page_size=page_size_from(request))
+        search_request = params.search_request(request)
         found = selectors.video_search(request=search_request)
         videos = [video for video, _ in found["results"]]
         results = represent(VideoSerializer, videos)
@@ -92,7 +92,7 @@ class ChannelSearchView(APIView):
         parameters=[Q_PARAMETER, *PAGE_PARAMETERS], responses={200: ChannelSearchResponseSerializer, **ERRORS}
     )
     def get(self, request: Request) -> Response:
-        q = selectors.query_text(request.query_params).strip()
+        q = params.query_text(request).strip()
         found = selectors.channel_search(
             q=q,
             page_size=page_size_from(request),
@@ -128,6 +128,6 @@ class SuggestView(APIView):
         responses={200: SuggestResponseSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        prefix = selectors.query_text(request.query_params)
+        prefix = params.query_text(request)
         limit = int_param(request, "limit", default=10, low=1, high=20)
         return Response({"suggestions": selectors.suggest(prefix=prefix, limit=limit)})
