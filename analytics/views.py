@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from analytics import params, reports, selectors, services
 from analytics.permissions import ANALYSTS, CanIngest, IsAnalyst, in_group
 from analytics.serializers import (
-    IngestRequestSerializer,
+    INGEST_REQUEST_BODY,
     IngestResponseSerializer,
     TrendingResponseSerializer,
 )
@@ -40,7 +40,7 @@ class ViewEventsView(APIView):
     throttle_scope = "ingest"
     permission_classes = [CanIngest]
 
-    @extend_schema(request=IngestRequestSerializer, responses={202: IngestResponseSerializer, **ERRORS})
+    @extend_schema(request=INGEST_REQUEST_BODY, responses={202: IngestResponseSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
         body = request.data
         if not isinstance(body, dict) or not isinstance(body.get("events"), list):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -326,3 +327,19 @@ def test_order_by_views_follows_ingestion(ingester, anon, make_video):
     assert scalar("SELECT count(*) FROM analytics_video_trending WHERE video_id = %s", [quiet.pk]) == 0
     call_command("rollups_rebuild")
     assert counter_copies() == {busy.pk: (7, 7)}
+
+
+def test_the_documented_event_is_the_schema_ingestion_validates_with(client):
+    """One schema of an event: the OpenAPI components are made from analytics.services.ViewEvent."""
+    from analytics.services import ViewEvent
+
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    event = schemas["ViewEventRequest"]
+    assert list(event["properties"]) == list(ViewEvent.model_fields)
+    assert event["required"] == [name for name, f in ViewEvent.model_fields.items() if f.is_required()]
+    assert event["properties"]["device"]["enum"] == ["mobile", "desktop", "tablet", "tv", "other", None]
+    assert event["properties"]["country"]["nullable"] is True
+    assert "anyOf" not in json.dumps(event)  # OpenAPI 3.0 has no null type
+    events = schemas["IngestRequestRequest"]["properties"]["events"]
+    assert events["items"] == {"$ref": "#/components/schemas/ViewEventRequest"}
+    assert events["maxItems"] == 1_000
