@@ -38,7 +38,9 @@ def event_schemas(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     for path in result.get("paths", {}).values():
         for operation in path.values():
             body = operation.get("requestBody", {}) if isinstance(operation, dict) else {}
-            if body.get("content") == {"application/json": {"schema": INGEST_REQUEST_BODY["application/json"]}}:
+            if body.get("content") == {
+                "application/json": {"schema": INGEST_REQUEST_BODY["application/json"]}
+            }:
                 body["required"] = True
     return result
 
