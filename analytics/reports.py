@@ -73,12 +73,84 @@ def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: A
     }
 
 
-# The videos a report is over: one video (%(video_id)s) or a channel's (%(channel_id)s); the other is NULL.
-VIDEO_IDS_CTE = """report_videos AS MATERIALIZED (
-            SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
-            UNION ALL
-            SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
-        )"""
+# The statements of a video's or a channel's report. Each is over the videos of `report_videos`, from
+# %(start)s to %(end_excl)s (dates, the end excluded).
+
+# Views and watch time by viewer country or device (%(dimension)s), from the daily per-dimension rollup.
+BREAKDOWN_SQL = """
+WITH report_videos AS MATERIALIZED (  -- one video, or a channel's: the other parameter is NULL
+    SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
+    UNION ALL
+    SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
+)
+SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
+WHERE video_id IN (SELECT id FROM report_videos) AND dimension = %(dimension)s
+  AND day >= %(start)s AND day < %(end_excl)s
+GROUP BY value ORDER BY sum(views) DESC, value
+"""
+
+# Every bucket of %(granularity)s in the range (generate_series), labelled with %(label)s, each metric
+# from its own rollup or table; a metric not asked for (%(uniques)s, %(likes)s, %(comments)s false) is
+# not read.
+SERIES_SQL = """
+WITH report_videos AS MATERIALIZED (  -- one video, or a channel's: the other parameter is NULL
+    SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
+    UNION ALL
+    SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
+),
+buckets AS (
+    SELECT bucket
+    FROM generate_series(date_trunc(%(granularity)s, %(start)s::timestamp AT TIME ZONE 'UTC', 'UTC'),
+                         %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
+                         ('1 ' || %(granularity)s)::interval) AS bucket
+),
+hourly AS (
+    SELECT date_trunc(%(granularity)s, hour, 'UTC') AS bucket, sum(views) AS views, sum(watch_seconds) AS watch
+    FROM analytics_video_hourly
+    WHERE video_id IN (SELECT id FROM report_videos)
+      AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    GROUP BY 1
+),
+viewers AS (
+    SELECT date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS bucket,
+           count(DISTINCT viewer_hash) AS n
+    FROM analytics_video_daily_viewer
+    WHERE %(uniques)s AND video_id IN (SELECT id FROM report_videos) AND day >= %(start)s AND day < %(end_excl)s
+    GROUP BY 1
+),
+likes AS (
+    SELECT date_trunc(%(granularity)s, created_at, 'UTC') AS bucket, count(*) AS n
+    FROM api_reaction
+    WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM report_videos)
+      AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC'
+      AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    GROUP BY 1
+),
+comments AS (
+    SELECT date_trunc(%(granularity)s, created_at, 'UTC') AS bucket, count(*) AS n
+    FROM api_comment
+    WHERE %(comments)s AND video_id IN (SELECT id FROM report_videos)
+      AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC'
+      AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    GROUP BY 1
+)
+SELECT to_char(buckets.bucket AT TIME ZONE 'UTC', %(label)s), hourly.views, hourly.watch, viewers.n, likes.n,
+       comments.n
+FROM buckets LEFT JOIN hourly USING (bucket) LEFT JOIN viewers USING (bucket) LEFT JOIN likes USING (bucket)
+     LEFT JOIN comments USING (bucket)
+ORDER BY buckets.bucket
+"""
+
+# The distinct viewers of the whole range (a sum of the buckets' would count a viewer once per bucket).
+DISTINCT_VIEWERS_SQL = """
+WITH report_videos AS MATERIALIZED (  -- one video, or a channel's: the other parameter is NULL
+    SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
+    UNION ALL
+    SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
+)
+SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
+WHERE video_id IN (SELECT id FROM report_videos) AND day >= %(start)s AND day < %(end_excl)s
+"""
 
 
 def video_report(
@@ -93,7 +165,7 @@ def video_report(
         "channel_id": channel_id,
         "start": request.start,
         "end_excl": request.end + timedelta(days=1),
-        "g": request.granularity,
+        "granularity": request.granularity,
         "label": LABELS[request.granularity],
     }
     if request.dimension:
@@ -102,15 +174,8 @@ def video_report(
 
 
 def _breakdown_report(request: ReportRequest, dimension: str, params: dict[str, Any]) -> Report:
-    """Views and watch time by viewer country or device, from the daily per-dimension rollup."""
-    sql = f"""
-        WITH {VIDEO_IDS_CTE}
-        SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
-        WHERE video_id IN (SELECT id FROM report_videos) AND dimension = %(dimension)s
-          AND day >= %(start)s AND day < %(end_excl)s
-        GROUP BY value ORDER BY sum(views) DESC, value
-    """
-    rows = _run(sql, {**params, "dimension": dimension})
+    """Views and watch time by viewer country or device."""
+    rows = _run(BREAKDOWN_SQL, {**params, "dimension": dimension})
     values = [(value, _metric_values(v, w, 0, 0, 0)) for value, v, w in rows]
     totals = _metric_values(sum(r[1] for r in rows), sum(r[2] for r in rows), 0, 0, 0)
     return _shape(
@@ -122,47 +187,14 @@ def _breakdown_report(request: ReportRequest, dimension: str, params: dict[str, 
 
 
 def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
-    """Every bucket of the range (generate_series), each metric from its own rollup or table; the
-    metrics not asked for are not read."""
-    sql = f"""
-        WITH {VIDEO_IDS_CTE},
-        buckets AS (
-            SELECT b FROM generate_series(date_trunc(%(g)s, %(start)s::timestamp AT TIME ZONE 'UTC', 'UTC'),
-                                          %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
-                                          ('1 ' || %(g)s)::interval) AS b
-        ),
-        hourly AS (
-            SELECT date_trunc(%(g)s, hour, 'UTC') AS b, sum(views) AS views, sum(watch_seconds) AS watch
-            FROM analytics_video_hourly WHERE video_id IN (SELECT id FROM report_videos)
-              AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-            GROUP BY 1),
-        viewers AS (
-            SELECT date_trunc(%(g)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS b, count(DISTINCT viewer_hash) AS n
-            FROM analytics_video_daily_viewer WHERE %(uniques)s AND video_id IN (SELECT id FROM report_videos)
-              AND day >= %(start)s AND day < %(end_excl)s GROUP BY 1),
-        likes AS (
-            SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_reaction
-            WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM report_videos)
-              AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-            GROUP BY 1),
-        comments AS (
-            SELECT date_trunc(%(g)s, created_at, 'UTC') AS b, count(*) AS n FROM api_comment
-            WHERE %(comments)s AND video_id IN (SELECT id FROM report_videos)
-              AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-            GROUP BY 1)
-        SELECT to_char(buckets.b AT TIME ZONE 'UTC', %(label)s), hourly.views, hourly.watch, viewers.n, likes.n,
-               comments.n
-        FROM buckets LEFT JOIN hourly USING (b) LEFT JOIN viewers USING (b) LEFT JOIN likes USING (b)
-             LEFT JOIN comments USING (b)
-        ORDER BY buckets.b
-    """
+    """Every bucket of the range, each metric asked for."""
     params = {
         **params,
         "uniques": "unique_viewers" in request.metrics,
         "likes": "likes" in request.metrics,
         "comments": "comments" in request.metrics,
     }
-    rows = _run(sql, params)
+    rows = _run(SERIES_SQL, params)
     series = [(label, _metric_values(v, w, u, lk, cm)) for label, v, w, u, lk, cm in rows]
     uniques = _distinct_viewers(params) if "unique_viewers" in request.metrics else 0
     totals = _metric_values(
@@ -181,12 +213,7 @@ def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
 
 
 def _distinct_viewers(params: dict[str, Any]) -> int:
-    sql = f"""
-        WITH {VIDEO_IDS_CTE}
-        SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
-        WHERE video_id IN (SELECT id FROM report_videos) AND day >= %(start)s AND day < %(end_excl)s
-    """
-    return int(_run(sql, params)[0][0])
+    return int(_run(DISTINCT_VIEWERS_SQL, params)[0][0])
 
 
 def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -85,6 +85,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS seed_chunk (event_id uuid, video_id bigint,
 
 
 def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int:
+    """Make, store and fold `count` view events over the last DAYS days; returns the number stored."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM api_video")
         if not cursor.fetchone()[0]:
@@ -92,7 +93,23 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int
     rng = random.Random(seed)
     now = datetime.now(UTC)
     first = (now - timedelta(days=DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
-    months = sorted({date(d.year, d.month, 1) for d in (first, now)})
+    common = _prepare(count, seed=seed, months=sorted({date(d.year, d.month, 1) for d in (first, now)}))
+    jobs = _jobs(count, first=first, now=now, rng=rng, common=common)
+    bar = tqdm(
+        total=count, desc="View events", unit=" events", disable=not progress, file=stderr, mininterval=1.0
+    )
+    stored = _run_workers(jobs, bar)
+    bar.close()
+    if progress:
+        print(f"Folding {stored} events into trending scores and view counts ...", file=stderr, flush=True)
+    _fold_counts()
+    _clean_up()
+    return stored
+
+
+def _prepare(count: int, *, seed: int, months: list[date]) -> dict[str, Any]:
+    """The partitions, the videos' cumulative popularity weights and the viral videos; returns the
+    parameters every chunk shares."""
     with transaction.atomic(), connection.cursor() as cursor:
         partitions_ensure(cursor, months)
         cursor.execute(SETUP_SQL)
@@ -104,7 +121,7 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int
             [str(seed), VIRAL_VIDEOS],
         )
         viral = [row[0] for row in cursor.fetchall()]
-    common = {
+    return {
         "countries": COUNTRIES,
         "ncountries": len(COUNTRIES),
         "viewers": max(1_000, count // 5),
@@ -114,15 +131,12 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int
         "decay": DECAY_PER_HOUR,
         "epoch": TRENDING_EPOCH,
     }
-    jobs = _jobs(count, first=first, now=now, rng=rng, common=common)
-    bar = tqdm(
-        total=count, desc="View events", unit=" events", disable=not progress, file=stderr, mininterval=1.0
-    )
-    stored = _run_workers(jobs, bar)
-    bar.close()
-    if progress:
-        print(f"Folding {stored} events into trending scores and view counts ...", file=stderr, flush=True)
-    with connection.cursor() as cursor:  # the videos in WORKERS ranges of ids, one per worker
+
+
+def _fold_counts() -> None:
+    """Trending scores and view counts of every stored event, the videos in WORKERS ranges of ids, one
+    per worker."""
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT max(video_id) FROM (SELECT video_id, ntile(%s) OVER (ORDER BY video_id) AS part "
             "FROM seed_video_weight) p GROUP BY part ORDER BY part",
@@ -130,13 +144,15 @@ def events_seed(*, count: int, seed: int, progress: bool, stderr: TextIO) -> int
         )
         bounds = [0] + [row[0] for row in cursor.fetchall()]
     _run_parallel([functools.partial(_final, a, b) for a, b in itertools.pairwise(bounds)])
+
+
+def _clean_up() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("DROP TABLE IF EXISTS seed_video_weight, seed_stored")
         # Statistics for the planner; autovacuum (or `make bench`) sets the visibility map later.
         for table in ("analytics_view_event", *ROLLUPS_TABLES, "analytics_video_trending", "api_video"):
             cursor.execute(f"ANALYZE {table}")
-    return stored
 
 
 def _jobs(
@@ -158,27 +174,7 @@ def _jobs(
             else round(regular * (end - start).total_seconds() / (now - first).total_seconds())
         )
         assigned += share
-        chunks = []
-        # Chunk i draws its videos from the i-th slice of the cumulative popularity weight, that is from a
-        # contiguous range of video ids: its rollup rows land in one key range of each index (video_id
-        # leads every key), which keeps index inserts in cache instead of spread over every leaf page.
-        slices = max(1, math.ceil(share / CHUNK))
-        for i in range(slices):
-            n = share * (i + 1) // slices - share * i // slices
-            chunks.append(
-                {
-                    **common,
-                    **_span(start, end),
-                    "wlo": common["total"] * i / slices,
-                    "wspan": common["total"] / slices,
-                    "n": n,
-                    "cycles": True,
-                    "pick": PICK_BY_POPULARITY,
-                    "candidates": math.ceil(n * OVERSAMPLE) + 1_000,
-                    "setseed": rng.uniform(-1, 1),
-                }
-            )
-        jobs.append(chunks)
+        jobs.append(_popular_chunks(share, start, end, rng=rng, common=common))
     if viral:
         start = max(split[-2], now - timedelta(days=2))
         jobs[-1].append(
@@ -193,6 +189,33 @@ def _jobs(
             }
         )
     return jobs
+
+
+def _popular_chunks(
+    share: int, start: datetime, end: datetime, *, rng: random.Random, common: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """`share` events between start and end, in chunks of at most CHUNK. Chunk i draws its videos from
+    the i-th slice of the cumulative popularity weight, that is from a contiguous range of video ids: its
+    rollup rows land in one key range of each index (video_id leads every key), which keeps index
+    inserts in cache instead of spread over every leaf page."""
+    slices = max(1, math.ceil(share / CHUNK))
+    chunks = []
+    for i in range(slices):
+        n = share * (i + 1) // slices - share * i // slices
+        chunks.append(
+            {
+                **common,
+                **_span(start, end),
+                "wlo": common["total"] * i / slices,
+                "wspan": common["total"] / slices,
+                "n": n,
+                "cycles": True,
+                "pick": PICK_BY_POPULARITY,
+                "candidates": math.ceil(n * OVERSAMPLE) + 1_000,
+                "setseed": rng.uniform(-1, 1),
+            }
+        )
+    return chunks
 
 
 def _span(start: datetime, end: datetime) -> dict[str, float]:

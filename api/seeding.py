@@ -141,12 +141,39 @@ class CatalogueSeeder:
         )
 
     def video_row(self, channel_id: int, language: str, main_category: str, max_reactions: int) -> tuple:
-        rng = self.rng
+        """One row of VIDEO_COLUMNS: mostly the channel's category, words of its language, a long tail of
+        views."""
         category = (
             main_category
-            if rng.random() < 0.8
-            else rng.choices(list(vocab.CATEGORY_WEIGHTS), list(vocab.CATEGORY_WEIGHTS.values()))[0]
+            if self.rng.random() < 0.8
+            else self.rng.choices(list(vocab.CATEGORY_WEIGHTS), list(vocab.CATEGORY_WEIGHTS.values()))[0]
         )
+        published, title, description, tags = self._video_text(category, language)
+        duration, views, likes, dislikes, comments = self._video_counts(published, max_reactions)
+        metadata = self._video_metadata(language)
+        region = self.rng.choice(vocab.LANGUAGES[language][1])
+        return (
+            channel_id,
+            title,
+            description,
+            tags,
+            category,
+            language,
+            region,
+            duration,
+            published,
+            metadata,
+            views,
+            likes,
+            dislikes,
+            comments,
+            published,
+            published,
+        )
+
+    def _video_text(self, category: str, language: str) -> tuple[datetime, str, str, list[str]]:
+        """Publication time, title, description and tags about one subject of the category's topics."""
+        rng = self.rng
         subjects, topic_tags = rng.choice(vocab.TOPICS[category])[language]
         subject = rng.choice(subjects)
         published = self.now - timedelta(seconds=int(3 * 365 * 86400 * rng.random() ** 1.6))
@@ -163,6 +190,11 @@ class CatalogueSeeder:
                 [subject.lower(), *rng.sample(topic_tags, k=min(len(topic_tags), rng.randint(1, 3)))]
             )
         )
+        return published, title, description, tags
+
+    def _video_counts(self, published: datetime, max_reactions: int) -> tuple[int, int, int, int, int]:
+        """Duration, then views (Pareto, growing with age, a few viral), likes, dislikes and comments."""
+        rng = self.rng
         duration = int(min(86_400, rng.lognormvariate(6.2, 0.9)))
         age_days = max((self.now - published).total_seconds() / 86400, 0.1)
         views = int(rng.paretovariate(0.9) * 40 * min(1.0, math.log1p(age_days) / 3))
@@ -172,6 +204,10 @@ class CatalogueSeeder:
         likes = min(int(views * rng.uniform(0.001, 0.02)), max_reactions)
         dislikes = min(int(likes * rng.uniform(0.0, 0.08)), max_reactions - likes)
         comments = min(int(views * rng.uniform(0.0, 0.002)), 30)
+        return duration, views, likes, dislikes, comments
+
+    def _video_metadata(self, language: str) -> str:
+        rng = self.rng
         metadata = {
             "definition": rng.choices(["hd", "sd", "4k"], [70, 20, 10])[0],
             "captions": sorted({language, *rng.sample(["en", "ko", "es", "ja"], k=rng.randint(0, 2))}),
@@ -179,25 +215,7 @@ class CatalogueSeeder:
             "fps": rng.choices([24, 30, 60], [20, 60, 20])[0],
             "license": rng.choices(["youtube", "creativeCommon"], [92, 8])[0],
         }
-        region = rng.choice(vocab.LANGUAGES[language][1])
-        return (
-            channel_id,
-            title,
-            description,
-            tags,
-            category,
-            language,
-            region,
-            duration,
-            published,
-            json.dumps(metadata, ensure_ascii=False),
-            views,
-            likes,
-            dislikes,
-            comments,
-            published,
-            published,
-        )
+        return json.dumps(metadata, ensure_ascii=False)
 
     def seed_reactions_and_comments(self, cursor, first_user: int, users: int) -> None:
         """Reactions and comments made in SQL from each video's counters, so that counts and rows agree.

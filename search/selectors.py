@@ -583,6 +583,28 @@ def suggest(*, prefix: str, limit: int) -> list[Suggestion]:
         return [{"text": text, "kind": kind} for text, kind in cursor.fetchall()]
 
 
+def channel_search_sql(tsquery: str, *, typed: bool, after_cursor: bool) -> tuple[str, str]:
+    """The count (up to %(cap)s) and the page (%(limit)s rows after %(score)s, %(last_id)s) of the channels
+    matching %(tsq)s, ranked among the CANDIDATES with the most subscribers; every channel when nothing
+    was typed, none when what was typed holds no term."""
+    match_sql = "search_vector @@ %(tsq)s::tsquery" if tsquery else ("FALSE" if typed else "TRUE")
+    score_sql = (
+        f"ts_rank_cd('{RANK_WEIGHTS}', search_vector, %(tsq)s::tsquery, 1) * (1 + 0.1 * ln(1 + subscriber_count))"
+        if tsquery
+        else "ln(1 + subscriber_count)::float8"
+    )
+    after = "AND (score, id) < (%(score)s, %(last_id)s)" if after_cursor else ""
+    count_sql = f"SELECT count(*) FROM (SELECT 1 FROM api_channel WHERE {match_sql} LIMIT %(cap)s) m"
+    page_sql = f"""
+        SELECT id, score FROM (
+            SELECT id, ({score_sql})::float8 AS score FROM (
+                SELECT * FROM api_channel WHERE {match_sql} ORDER BY subscriber_count DESC, id DESC LIMIT {CANDIDATES}
+            ) top
+        ) s WHERE TRUE {after} ORDER BY score DESC, id DESC LIMIT %(limit)s
+    """
+    return count_sql, page_sql
+
+
 def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSearchResult:
     started = time.perf_counter()
     parsed = parse(q)
@@ -590,33 +612,12 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSear
         raise InvalidInputError({"q": ["The query needs at least one term that is not excluded."]})
     tsquery = to_tsquery(parsed) if parsed.terms else ""
     params: dict[str, Any] = {"limit": page_size + 1, "tsq": tsquery or None, "cap": TOTAL_CAP + 1}
-    after = ""
     if cursor:
         score, last_id = decode_cursor(cursor, ordering="channels", types=[float, int])
-        after = "AND (score, id) < (%(score)s, %(last_id)s)"
         params.update(score=score, last_id=last_id)
-    match_sql = "search_vector @@ %(tsq)s::tsquery" if tsquery else "TRUE"
-    if q and not tsquery:
-        match_sql = "FALSE"
-    score_sql = (
-        f"ts_rank_cd('{RANK_WEIGHTS}', search_vector, %(tsq)s::tsquery, 1) * (1 + 0.1 * ln(1 + subscriber_count))"
-        if tsquery
-        else "ln(1 + subscriber_count)::float8"
-    )
-    sql = f"""
-        SELECT id, score FROM (
-            SELECT id, ({score_sql})::float8 AS score FROM (
-                SELECT * FROM api_channel WHERE {match_sql} ORDER BY subscriber_count DESC, id DESC LIMIT {CANDIDATES}
-            ) top
-        ) s WHERE TRUE {after} ORDER BY score DESC, id DESC LIMIT %(limit)s
-    """
+    count_sql, page_sql = channel_search_sql(tsquery, typed=bool(q), after_cursor=bool(cursor))
     with connection.cursor() as db:
-        ((total,),), rows = fetch_with_index_scans(
-            db,
-            f"SELECT count(*) FROM (SELECT 1 FROM api_channel WHERE {match_sql} LIMIT %(cap)s) m",
-            sql,
-            params=params,
-        )
+        ((total,),), rows = fetch_with_index_scans(db, count_sql, page_sql, params=params)
     page, more = rows[:page_size], len(rows) > page_size
     found = Channel.objects.in_bulk([channel_id for channel_id, _ in page])
     return {
