@@ -63,6 +63,20 @@ class Channel(models.Model):
         return f"@{self.handle}"
 
 
+# The fields of a video its channel's owner writes (create and edit), in the API's order.
+VIDEO_WRITABLE_FIELDS = (
+    "title",
+    "description",
+    "tags",
+    "category",
+    "language",
+    "region",
+    "duration_s",
+    "published_at",
+    "metadata",
+)
+
+
 class Video(models.Model):
     # No index of its own: video_channel_published_idx starts with channel_id and serves the same lookups
     # (one index fewer to write on every update of the row).

@@ -19,20 +19,14 @@ from django.db.backends.utils import CursorWrapper
 from tqdm import tqdm
 
 from api import seedvocab as vocab
+from api.models import VIDEO_WRITABLE_FIELDS
 
 BULK_INDEX_THRESHOLD = 50_000
 CHUNK = 10_000
+# The columns of video_row's rows: the channel, what its owner writes, then the counters and timestamps.
 VIDEO_COLUMNS = (
     "channel_id",
-    "title",
-    "description",
-    "tags",
-    "category",
-    "language",
-    "region",
-    "duration_s",
-    "published_at",
-    "metadata",
+    *VIDEO_WRITABLE_FIELDS,
     "view_count",
     "like_count",
     "dislike_count",

@@ -14,7 +14,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.models import HANDLE_PATTERN, Category, Channel, Comment, Reaction, Video
+from api.models import HANDLE_PATTERN, VIDEO_WRITABLE_FIELDS, Category, Channel, Comment, Reaction, Video
 
 METADATA_MAX_BYTES = 16 * 1024
 METADATA_MAX_DEPTH = 32
@@ -165,15 +165,7 @@ class VideoSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "channel",
-            "title",
-            "description",
-            "tags",
-            "category",
-            "language",
-            "region",
-            "duration_s",
-            "published_at",
-            "metadata",
+            *VIDEO_WRITABLE_FIELDS,
             "view_count",
             "like_count",
             "dislike_count",

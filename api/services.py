@@ -12,19 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token  # noqa: TID251 - the token table, a model
 
 from api.exceptions import ConflictError, InvalidInputError
-from api.models import Channel, Comment, Reaction, Subscription, Video
-
-VIDEO_WRITABLE_FIELDS = (
-    "title",
-    "description",
-    "tags",
-    "category",
-    "language",
-    "region",
-    "duration_s",
-    "published_at",
-    "metadata",
-)
+from api.models import VIDEO_WRITABLE_FIELDS, Channel, Comment, Reaction, Subscription, Video
 
 
 def normalize_tags(tags: list[str]) -> list[str]:
