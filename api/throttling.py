@@ -1,30 +1,117 @@
-"""Request throttling (API.md: 429 `throttled` with `Retry-After`).
+"""Request throttling (API.md: 429 `throttled` with `Retry-After`), one rate across every worker and host.
 
 A view opts in with `throttle_scope = "search"`; the rate comes from `<scope>_user` for a signed-in caller
 (one bucket per user) or `<scope>_anon` otherwise (one bucket per client address, X-Forwarded-For read as
 far as NUM_PROXIES allows). A scope without a rate in settings is not throttled.
+
+Each bucket counts requests in fixed windows of the rate's period and weighs the previous window by the
+part of it still inside a sliding period (the sliding-window counter of Cloudflare and others): a burst
+that straddles two windows is held to the rate, not twice it. The counters live where every worker sees
+them: in Redis when REDIS_URL is set (Django's cache, INCR), otherwise in PostgreSQL (api_rate_counter,
+one upsert). A request over the rate takes its hit back, so refused requests do not count.
 """
 
 from __future__ import annotations
 
+import math
+import time
+from typing import Any, Protocol, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class ScopedUserOrAnonThrottle(SimpleRateThrottle):
-    def __init__(self):  # the rate depends on the view and the caller, so it is read in allow_request
-        pass
+class CounterStore(Protocol):
+    def hit(self, bucket: str, window_start: int, period: int) -> tuple[int, int]:
+        """Count a hit in the window; returns (hits in this window, hits in the previous one)."""
 
-    def allow_request(self, request, view):
+    def take_back(self, bucket: str, window_start: int, period: int) -> None: ...
+
+
+class CacheCounters:
+    """Django's cache: atomic with Redis (INCR), where the key lives two periods."""
+
+    def hit(self, bucket: str, window_start: int, period: int) -> tuple[int, int]:
+        key, previous = f"rate:{bucket}:{window_start}", f"rate:{bucket}:{window_start - period}"
+        cache.add(key, 0, timeout=2 * period)
+        hits = cache.incr(key)
+        return hits, int(cache.get(previous) or 0)
+
+    def take_back(self, bucket: str, window_start: int, period: int) -> None:
+        cache.decr(f"rate:{bucket}:{window_start}")
+
+
+HIT_SQL = """
+INSERT INTO api_rate_counter AS c (bucket, window_start, hits) VALUES (%(bucket)s, %(window)s, 1)
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
+RETURNING hits, (SELECT hits FROM api_rate_counter WHERE bucket = %(bucket)s AND window_start = %(previous)s)
+"""
+TAKE_BACK_SQL = (
+    "UPDATE api_rate_counter SET hits = hits - 1 WHERE bucket = %(bucket)s AND window_start = %(window)s"
+)
+
+
+class PostgresCounters:
+    """The api_rate_counter table: one statement per request (the maintenance job drops old windows)."""
+
+    def hit(self, bucket: str, window_start: int, period: int) -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                HIT_SQL, {"bucket": bucket, "window": window_start, "previous": window_start - period}
+            )
+            hits, previous = cursor.fetchone()
+        return int(hits), int(previous or 0)
+
+    def take_back(self, bucket: str, window_start: int, period: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(TAKE_BACK_SQL, {"bucket": bucket, "window": window_start})
+
+
+def counters() -> CounterStore:
+    return CacheCounters() if settings.REDIS_URL else PostgresCounters()
+
+
+def sliding_count(hits: int, previous: int, *, now: float, window_start: int, period: int) -> float:
+    """The hits of the last `period` seconds, the previous window's spread evenly over it."""
+    return hits + previous * (1 - (now - window_start) / period)
+
+
+class ScopedUserOrAnonThrottle(SimpleRateThrottle):
+    def __init__(self) -> None:  # the rate depends on the view and the caller, so it is read in allow_request
+        self.wait_s: float | None = None
+
+    def allow_request(self, request: Any, view: Any) -> bool:
         scope = getattr(view, "throttle_scope", None)
         if not scope:
             return True
         kind = "user" if request.user and request.user.is_authenticated else "anon"
         self.scope = f"{scope}_{kind}"
-        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        self.rate = cast("str | None", api_settings.DEFAULT_THROTTLE_RATES.get(self.scope))
+        limit, period = self.parse_rate(self.rate)
+        if limit is None or period is None:
+            return True
+        bucket = self.get_cache_key(request, view)
+        now = time.time()
+        window_start = int(now // period * period)
+        store = counters()
+        hits, previous = store.hit(bucket, window_start, period)
+        count = sliding_count(hits, previous, now=now, window_start=window_start, period=period)
+        if count <= limit:
+            return True
+        store.take_back(bucket, window_start, period)
+        # the previous window's weight falls until the count is back under the limit
+        excess = count - limit
+        self.wait_s = min(
+            period, max(1.0, excess / max(previous, 1) * period if previous else window_start + period - now)
+        )
+        return False
 
-    def get_cache_key(self, request, view):
+    def wait(self) -> float | None:
+        return math.ceil(self.wait_s) if self.wait_s is not None else None
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return f"{self.scope}:{ident}"

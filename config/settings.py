@@ -146,9 +146,15 @@ STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 
-# Throttle counters live in each process's memory: with N gunicorn workers a client gets at most N times
-# a rate, and a restart forgets them.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vidsearch"}}
+# REDIS_URL (redis://host:6379/0): throttle counters and response caches in Redis, shared by every worker
+# and host. Without it, throttle counters live in PostgreSQL (api_rate_counter; also shared) and response
+# caches in each process's memory (a few seconds each, so workers differ by at most that).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vidsearch"}
+}
 
 # Requests: 1 MiB bodies at most (the ingestion limit of API.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
