@@ -18,6 +18,7 @@ COPY search ./search
 COPY analytics ./analytics
 COPY explorer ./explorer
 COPY demo ./demo
+COPY maintenance ./maintenance
 RUN pip install .
 
 FROM python:3.12-slim-bookworm AS runtime
@@ -39,6 +40,7 @@ COPY --chown=app:app search ./search
 COPY --chown=app:app analytics ./analytics
 COPY --chown=app:app explorer ./explorer
 COPY --chown=app:app demo ./demo
+COPY --chown=app:app maintenance ./maintenance
 COPY --chown=app:app migrations_sql ./migrations_sql
 USER 10001:10001
 EXPOSE 8000

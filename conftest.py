@@ -98,8 +98,8 @@ def _no_response_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _truncate_analytics_after_transactional_tests(request):
-    """A transactional test's flush empties the models' tables only: the raw-SQL analytics tables
-    (events, rollups) are emptied here, so no test sees another's events."""
+    """A transactional test's flush empties the models' tables only: the raw-SQL tables (events, rollups,
+    suggestion changes, throttle counters) are emptied here, so no test sees another's."""
     yield
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
@@ -110,5 +110,5 @@ def _truncate_analytics_after_transactional_tests(request):
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE analytics_view_event, analytics_trending_window, analytics_trending_snapshot, "
-                + ", ".join(ROLLUPS_TABLES)
+                "search_suggestion_change, api_rate_counter, " + ", ".join(ROLLUPS_TABLES)
             )

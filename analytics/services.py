@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import pydantic
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from psycopg import errors as pg_errors
@@ -201,3 +202,21 @@ def partitions_create_ahead(*, months_ahead: int = 3, months_back: int = 1) -> l
         for month in months:
             cursor.execute("SELECT analytics_ensure_partition(%s)", [month])
     return months
+
+
+def trending_snapshots_refresh() -> list[str]:
+    """Recompute the `24h` and `7d` snapshots older than half of ANALYTICS_TRENDING_MAX_AGE, ahead of the
+    requests that would otherwise find them stale; returns the windows recomputed."""
+    from analytics.selectors import TRENDING_TOP, WINDOW_HOURS
+
+    refreshed = []
+    for window, hours in WINDOW_HOURS.items():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute(
+                "SELECT analytics_trending_refresh(%s, %s, %s, make_interval(secs => %s))",
+                [window, hours, TRENDING_TOP, settings.ANALYTICS_TRENDING_MAX_AGE / 2],
+            )
+            if cursor.fetchone()[0]:
+                refreshed.append(window)
+    return refreshed

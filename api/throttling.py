@@ -45,7 +45,7 @@ class CacheCounters:
 
 
 HIT_SQL = """
-INSERT INTO api_rate_counter AS c (bucket, window_start, hits) VALUES (%(bucket)s, %(window)s, 1)
+INSERT INTO api_rate_counter AS c (bucket, window_start, period, hits) VALUES (%(bucket)s, %(window)s, %(period)s, 1)
 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
 RETURNING hits, (SELECT hits FROM api_rate_counter WHERE bucket = %(bucket)s AND window_start = %(previous)s)
 """
@@ -55,12 +55,19 @@ TAKE_BACK_SQL = (
 
 
 class PostgresCounters:
-    """The api_rate_counter table: one statement per request (the maintenance job drops old windows)."""
+    """The api_rate_counter table: one statement per request (the maintenance worker drops old windows:
+    rate_counters_prune)."""
 
     def hit(self, bucket: str, window_start: int, period: int) -> tuple[int, int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                HIT_SQL, {"bucket": bucket, "window": window_start, "previous": window_start - period}
+                HIT_SQL,
+                {
+                    "bucket": bucket,
+                    "window": window_start,
+                    "period": period,
+                    "previous": window_start - period,
+                },
             )
             hits, previous = cursor.fetchone()
         return int(hits), int(previous or 0)
@@ -115,3 +122,12 @@ class ScopedUserOrAnonThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Any, view: Any) -> str:
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
         return f"{self.scope}:{ident}"
+
+
+def rate_counters_prune() -> int:
+    """Drop the windows that no longer count (older than the previous one); returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM api_rate_counter WHERE window_start + 2 * period < extract(epoch FROM now())"
+        )
+        return cursor.rowcount

@@ -38,6 +38,7 @@ from api.serializers import (
     VideoSerializer,
     represent,
 )
+from maintenance.jobs import status as maintenance_status
 
 
 @functools.cache
@@ -364,4 +365,5 @@ def readyz(request):
         return json_error(status_code=503, code="unavailable", message="The database is unreachable.")
     if pending:
         return json_error(status_code=503, code="unavailable", message="Database migrations are pending.")
-    return JsonResponse({"status": "ok", "database": "ok"})
+    # the periodic jobs' lag (`manage.py maintain`): reported, not a reason to take this worker out
+    return JsonResponse({"status": "ok", "database": "ok", "maintenance": maintenance_status()})

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "analytics",
     "explorer",
+    "maintenance",  # `maintain`: the periodic jobs of every app
     "demo",  # the `seed` command: demo data for every app
 ]
 

@@ -4,6 +4,7 @@
 CREATE UNLOGGED TABLE api_rate_counter (
     bucket text NOT NULL,
     window_start bigint NOT NULL,  -- seconds since 1970, a multiple of the window's length
+    period integer NOT NULL,       -- the window's length in seconds (the maintenance worker drops old ones)
     hits integer NOT NULL,
     PRIMARY KEY (bucket, window_start)
 ) WITH (fillfactor = 70);

@@ -1,4 +1,5 @@
-"""Writes to the search index that the triggers do not make: whole rebuilds."""
+"""Writes to the search index that the triggers do not make: whole rebuilds, and the suggestions of
+what changed (the maintenance worker runs both)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,11 @@ def suggestions_rebuild(*, suggestion_titles: int = SUGGESTION_TITLES) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SELECT vs_suggestions_rebuild(%s)", [suggestion_titles])
+
+
+def suggestions_refresh(*, suggestion_titles: int = SUGGESTION_TITLES) -> int:
+    """Recompute the suggestions of the texts the catalogue's triggers marked since the last call (new,
+    edited and deleted tags, titles and channel names); returns how many texts."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT vs_suggestions_refresh(%s)", [suggestion_titles])
+        return int(cursor.fetchone()[0])

@@ -176,11 +176,23 @@ $$;
 
 -- As-you-type suggestions.
 
--- Rebuild the completions from tags, channel names and the titles of the most viewed videos. Every key
--- is a suffix of the text starting at one of its first six words, so 'stew' completes 'kimchi stew'.
+-- The completion keys of a text: suffixes starting at each of its first six words, so that 'stew'
+-- completes 'kimchi stew'.
+CREATE OR REPLACE FUNCTION vs_suggest_keys(doc text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+    SELECT array_to_string((string_to_array(vs_suggest_key(doc), ' '))[i:], ' ')
+    FROM generate_series(1, least(6, cardinality(string_to_array(vs_suggest_key(doc), ' ')))) AS i
+    WHERE vs_suggest_key(doc) <> '';
+$$;
+
+-- Rebuild the completions from tags, channel names and the titles of the most viewed videos (the
+-- maintenance worker, hourly: weights follow the view counts). Rows are deleted, not truncated, so that
+-- suggestions keep answering from the old rows until the new ones commit.
 CREATE OR REPLACE FUNCTION vs_suggestions_rebuild(title_limit integer) RETURNS void
     LANGUAGE sql AS $$
-    TRUNCATE search_suggestion, search_suggestion_top;
+    DELETE FROM search_suggestion_change;
+    DELETE FROM search_suggestion;
+    DELETE FROM search_suggestion_top;
     WITH source AS (
         SELECT t AS text, 'tag' AS kind, sum(ln(2 + v.view_count)) AS weight
         FROM api_video v, unnest(v.tags) AS t GROUP BY t
@@ -191,11 +203,8 @@ CREATE OR REPLACE FUNCTION vs_suggestions_rebuild(title_limit integer) RETURNS v
         SELECT title, 'title', max(ln(2 + view_count)) * 2
         FROM (SELECT title, view_count FROM api_video ORDER BY view_count DESC LIMIT title_limit) top GROUP BY title
     ), keyed AS (
-        SELECT DISTINCT ON (key, s.text)
-               array_to_string((string_to_array(vs_suggest_key(s.text), ' '))[i:], ' ') AS key,
-               s.text, s.kind, s.weight
-        FROM source s, generate_series(1, least(6, cardinality(string_to_array(vs_suggest_key(s.text), ' ')))) AS i
-        WHERE vs_suggest_key(s.text) <> ''
+        SELECT DISTINCT ON (key, s.text) key, s.text, s.kind, s.weight
+        FROM source s, vs_suggest_keys(s.text) AS key
         ORDER BY key, s.text, s.weight DESC
     )
     INSERT INTO search_suggestion (key, text, kind, weight) SELECT key, text, kind, weight FROM keyed;
@@ -208,6 +217,96 @@ CREATE OR REPLACE FUNCTION vs_suggestions_rebuild(title_limit integer) RETURNS v
     ) ranked WHERE n <= 20;
     ANALYZE search_suggestion;
     ANALYZE search_suggestion_top;
+$$;
+
+-- A new, edited or deleted video or channel marks the texts it adds or removes (tags, title, channel
+-- name) for vs_suggestions_refresh. View counts are not watched: weights follow them at the next rebuild.
+CREATE OR REPLACE FUNCTION vs_suggestion_mark() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    texts text[] := '{}';
+BEGIN
+    IF TG_TABLE_NAME = 'api_video' THEN  -- compiled per table: OLD.tags is only read for videos
+        IF TG_OP <> 'INSERT' THEN
+            texts := texts || OLD.tags::text[] || OLD.title::text;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            texts := texts || NEW.tags::text[] || NEW.title::text;
+        END IF;
+    ELSE
+        IF TG_OP <> 'INSERT' THEN
+            texts := texts || OLD.name::text;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            texts := texts || NEW.name::text;
+        END IF;
+    END IF;
+    INSERT INTO search_suggestion_change (text)
+    SELECT DISTINCT x FROM unnest(texts) AS x WHERE x IS NOT NULL ORDER BY x
+    ON CONFLICT (text) DO UPDATE SET marked_at = EXCLUDED.marked_at;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER vs_suggestion_video AFTER INSERT OR DELETE OR UPDATE OF title, tags ON api_video
+    FOR EACH ROW EXECUTE FUNCTION vs_suggestion_mark();
+CREATE OR REPLACE TRIGGER vs_suggestion_channel AFTER INSERT OR DELETE OR UPDATE OF name ON api_channel
+    FOR EACH ROW EXECUTE FUNCTION vs_suggestion_mark();
+
+-- The suggestions of the marked texts, recomputed as vs_suggestions_rebuild would (a title counts while
+-- its video is among the title_limit most viewed), and the top completions of every prefix they touch.
+-- Returns the number of texts refreshed.
+CREATE OR REPLACE FUNCTION vs_suggestions_refresh(title_limit integer) RETURNS integer
+    LANGUAGE plpgsql AS $$
+DECLARE
+    changed text[];
+    title_floor bigint;
+    prefixes text[];
+BEGIN
+    WITH taken AS (DELETE FROM search_suggestion_change RETURNING text)
+    SELECT array_agg(text) INTO changed FROM taken;
+    IF changed IS NULL THEN
+        RETURN 0;
+    END IF;
+    SELECT view_count INTO title_floor FROM analytics_video_trending
+    ORDER BY view_count DESC, video_id DESC OFFSET title_limit - 1 LIMIT 1;
+    WITH removed AS (DELETE FROM search_suggestion WHERE text = ANY(changed) RETURNING key),
+    source AS (
+        SELECT t AS text, 'tag' AS kind, sum(ln(2 + v.view_count)) AS weight
+        FROM search_document d JOIN api_video v ON v.id = d.video_id, unnest(d.tags) AS t
+        WHERE d.tags && changed::varchar[] AND t = ANY(changed) GROUP BY t
+        UNION ALL
+        SELECT c.name, 'channel', ln(2 + c.subscriber_count) * 3 + ln(2 + coalesce(sum(v.view_count), 0)) * c.video_count ^ 0.5
+        FROM api_channel c LEFT JOIN api_video v ON v.channel_id = c.id WHERE c.name = ANY(changed) GROUP BY c.id
+        UNION ALL
+        SELECT v.title, 'title', max(ln(2 + v.view_count)) * 2
+        FROM analytics_video_trending r JOIN api_video v ON v.id = r.video_id
+        WHERE r.view_count >= coalesce(title_floor, 0) AND v.title = ANY(changed) GROUP BY v.title
+    ),
+    added AS (
+        INSERT INTO search_suggestion (key, text, kind, weight)
+        SELECT DISTINCT ON (key, s.text) key, s.text, s.kind, s.weight
+        FROM source s, vs_suggest_keys(s.text) AS key
+        ORDER BY key, s.text, s.weight DESC
+        RETURNING key
+    )
+    SELECT array_agg(DISTINCT p) INTO prefixes
+    FROM (SELECT key FROM removed UNION ALL SELECT key FROM added) k,
+         LATERAL (VALUES (left(k.key, 1)), (left(k.key, 2))) AS x(p);
+    IF prefixes IS NOT NULL THEN
+        DELETE FROM search_suggestion_top WHERE prefix = ANY(prefixes);
+        INSERT INTO search_suggestion_top (prefix, text, kind, weight)
+        SELECT prefix, text, kind, weight FROM (
+            SELECT p.prefix, s.text, s.kind, max(s.weight) AS weight,
+                   row_number() OVER (PARTITION BY p.prefix ORDER BY max(s.weight) DESC, s.text) AS n
+            FROM unnest(prefixes) AS p(prefix)
+            JOIN search_suggestion s ON s.key >= p.prefix AND s.key < p.prefix || chr(1114111)
+            WHERE left(s.key, char_length(p.prefix)) = p.prefix
+            GROUP BY p.prefix, s.text, s.kind
+        ) ranked WHERE n <= 20;
+    END IF;
+    RETURN cardinality(changed);
+END;
 $$;
 
 -- The planner's estimate of the number of documents a tsquery matches, from the tsvector statistics:

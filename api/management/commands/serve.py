@@ -1,4 +1,5 @@
-"""`make run`: migrate, seed a demo catalogue on first start, and serve with gunicorn.
+"""`make run`: migrate, seed a demo catalogue on first start, and serve with gunicorn beside the
+maintenance worker (`manage.py maintain`).
 
 gunicorn is started as a child with DATABASE_URL pointing at this command's database, so that with the
 embedded PostgreSQL this process holds the server open while the workers run, and stops it at exit.
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         env.setdefault("HOST", "127.0.0.1")
         self.stdout.write(f"Serving on http://{env['HOST']}:{settings.PORT}/api/v1/videos/ (Ctrl-C stops)")
         self.stdout.flush()
+        # the periodic jobs (suggestions, trending snapshots, partitions, throttle counters) beside it
+        worker = subprocess.Popen([sys.executable, "manage.py", "maintain"], env=env, cwd=settings.BASE_DIR)
         child = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
             env=env,
@@ -45,7 +48,11 @@ class Command(BaseCommand):
 
         def forward(signum, frame):
             child.send_signal(signum)
+            worker.send_signal(signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, forward)
         signal.signal(signal.SIGINT, forward)
-        raise SystemExit(child.wait())
+        status = child.wait()
+        worker.send_signal(signal.SIGTERM)
+        worker.wait()
+        raise SystemExit(status)
