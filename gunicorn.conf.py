@@ -2,6 +2,12 @@
 
 import multiprocessing
 import os
+import tempfile
+
+# Prometheus metrics from every worker (api.observability): each writes its samples here and a scrape of
+# /metrics sums them. Set before the workers import prometheus_client; emptied at each start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="vidsearch-metrics-")
 
 bind = os.environ.get(
     "GUNICORN_BIND",
@@ -22,3 +28,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 wsgi_app = "config.wsgi:application"
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -27,6 +27,7 @@ from analytics.serializers import (
 )
 from api.filters import code_field
 from api.models import Category, Channel, Video
+from api.observability import INGESTED_EVENTS
 from api.params import choice_param, int_param, list_param
 from api.serializers import VideoSerializer, represent
 from api.views import ERRORS
@@ -49,6 +50,9 @@ class ViewEventsView(APIView):
         if not 1 <= len(events) <= services.MAX_EVENTS:
             raise ValidationError({"events": [f"Send between 1 and {services.MAX_EVENTS} events a request."]})
         result = services.events_ingest(raw_events=events)
+        INGESTED_EVENTS.labels("accepted").inc(result.accepted)
+        INGESTED_EVENTS.labels("duplicate").inc(result.duplicates)
+        INGESTED_EVENTS.labels("rejected").inc(len(result.rejected))
         return Response(
             {"accepted": result.accepted, "duplicates": result.duplicates, "rejected": result.rejected},
             status=status.HTTP_202_ACCEPTED,

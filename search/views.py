@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.filters import VideoFilterBackend, VideoFilterSet
+from api.observability import ZERO_RESULT_SEARCHES
 from api.pagination import next_page_url, page_size_from
 from api.params import int_param
 from api.serializers import ChannelSerializer, VideoSerializer, represent
@@ -63,6 +64,8 @@ class VideoSearchView(GenericAPIView[SearchDocument]):
     def get(self, request: Request) -> Response:
         search_request = params.search_request(request)
         found = selectors.video_search(request=search_request)
+        if found["total"]["value"] == 0:
+            ZERO_RESULT_SEARCHES.inc()
         videos = [video for video, _ in found["results"]]
         results = represent(VideoSerializer, videos)
         for hit, (video, score) in zip(results, found["results"], strict=True):
