@@ -11,7 +11,7 @@ import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "API.md"
 PREFIX = "/api/v1"
-OPERATIONS_OUTSIDE_V1 = {"/healthz", "/readyz", "/api/schema/", "/api/docs/"}
+OPERATIONS_OUTSIDE_V1 = {"/healthz", "/readyz", "/metrics", "/api/schema/", "/api/docs/"}
 
 
 @pytest.fixture(scope="module")
