@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
-from django.db import connection
-
 from api.exceptions import InvalidInputError
+from config.replicas import read_connection
 
 GRANULARITIES = ("hour", "day", "week", "month")
 METRICS = ("views", "watch_seconds", "avg_view_seconds", "unique_viewers", "likes", "comments")
@@ -217,7 +216,7 @@ def _distinct_viewers(params: dict[str, Any]) -> int:
 
 
 def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

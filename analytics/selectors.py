@@ -13,6 +13,7 @@ from analytics.services import DECAY_PER_HOUR, TRENDING_EPOCH
 from api import selectors as catalogue
 from api.models import Video
 from api.pagination import KeysetPagination
+from config.replicas import read_connection
 
 TRENDING_PAGINATION = KeysetPagination(
     name="trending", keys=[("trend", F("trend"), float), ("id", F("counters__video_id"), int)]
@@ -82,7 +83,7 @@ def trending(
 
 
 def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
@@ -92,15 +93,16 @@ def _window_top(window: str, where: str, params: dict[str, Any]) -> list[tuple[A
     when older than ANALYTICS_TRENDING_MAX_AGE seconds; from the hourly rollups themselves when a filter
     leaves fewer than `limit` rows of an incomplete snapshot."""
     params = {**params, "window": window, "hours": WINDOW_HOURS[window]}
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The one request that recomputes a stale snapshot may take seconds under load (the others
-        # read the previous one meanwhile): it must not end at the request statement timeout.
-        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{REFRESH_TIMEOUT_S}s"])
-        cursor.execute(
-            "SELECT analytics_trending_refresh(%s, %s, %s, make_interval(secs => %s))",
-            [window, WINDOW_HOURS[window], TRENDING_TOP, settings.ANALYTICS_TRENDING_MAX_AGE],
-        )
-    with connection.cursor() as cursor:
+    if read_connection().alias == connection.alias:  # a replica reads the snapshot the worker keeps fresh
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The one request that recomputes a stale snapshot may take seconds under load (the others
+            # read the previous one meanwhile): it must not end at the request statement timeout.
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{REFRESH_TIMEOUT_S}s"])
+            cursor.execute(
+                "SELECT analytics_trending_refresh(%s, %s, %s, make_interval(secs => %s))",
+                [window, WINDOW_HOURS[window], TRENDING_TOP, settings.ANALYTICS_TRENDING_MAX_AGE],
+            )
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"""
             SELECT w.video_id, w.views::float8, w.views

