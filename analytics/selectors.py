@@ -1,4 +1,4 @@
-"""Reads for analytics: trending lists and the report queries over the rollups."""
+"""Reads for analytics: the trending lists (the reports are in analytics.reports)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,9 @@ def test_healthz_needs_no_database(anon):
 
 @pytest.mark.django_db
 def test_readyz(anon):
-    assert anon.get("/readyz").json() == {"status": "ok", "database": "ok"}
+    body = anon.get("/readyz").json()
+    assert {k: body[k] for k in ("status", "database")} == {"status": "ok", "database": "ok"}
+    assert "suggestions_refresh" in body["maintenance"]  # each job's lag (maintenance/tests)
 
 
 @pytest.mark.django_db
