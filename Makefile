@@ -35,7 +35,7 @@ $(TOOLS): tools/package.json tools/package-lock.json
 lint: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy api config search analytics explorer demo
+	$(BIN)/mypy api config search analytics explorer demo maintenance
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

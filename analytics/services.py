@@ -44,7 +44,9 @@ class ViewEvent(pydantic.BaseModel):
     event_id: uuid.UUID = pydantic.Field(
         description="Chosen by the client; a repeated event_id is a duplicate."
     )
-    video_id: Annotated[int, pydantic.Field(ge=1, le=2**63 - 1)]
+    video_id: Annotated[int, pydantic.Field(ge=1, le=2**63 - 1, strict=True)] = pydantic.Field(
+        description='A JSON integer: `true` and `"17"` are refused.'
+    )
     occurred_at: datetime = pydantic.Field(description="At most 5 minutes ahead, at most 30 days old.")
     watch_seconds: Annotated[float, pydantic.Field(ge=0, le=MAX_WATCH_SECONDS, allow_inf_nan=False)]
     country: Annotated[str, pydantic.Field(pattern=r"^[A-Za-z]{2}$")] | None = pydantic.Field(

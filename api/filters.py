@@ -18,6 +18,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from api.exceptions import InvalidInputError
 from api.models import Category
+from api.parsers import holds_lone_surrogate
 
 CODE_PATTERN = re.compile(r"^[A-Za-z]{2}$")
 META_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,3}$")
@@ -178,6 +179,8 @@ def metadata_condition(params) -> Q:
             value = parse_meta_value(raw)
             if _holds_nul(value):  # `"\u0000"` decodes to a NUL, which jsonb and jsonpath refuse
                 raise InvalidInputError({name: ["NUL characters are not allowed."]})
+            if holds_lone_surrogate(value):  # `"\ud800"` decodes to half a character, which is not text
+                raise InvalidInputError({name: ["Lone UTF-16 surrogates (such as \\ud800) are not allowed."]})
             if isinstance(value, dict | list):
                 condition &= Q(metadata__contains=_nest(key, value)) | Q(
                     metadata__contains=_nest(key, [value])

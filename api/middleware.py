@@ -7,13 +7,22 @@ from api.errors import json_error
 
 class BodySizeLimitMiddleware:
     """Refuses a request whose declared body is over DATA_UPLOAD_MAX_MEMORY_SIZE before reading any of it
-    (DRF's parsers read the stream directly and would not enforce Django's limit)."""
+    (DRF's parsers read the stream directly and would not enforce Django's limit), and a chunked body
+    (411), which would be read as empty."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # Django reads CONTENT_LENGTH bytes of a body, none without it: a chunked body would be taken
+            # as empty and the request answered as if it had asked nothing
+            return json_error(
+                status_code=411,
+                code="length_required",
+                message="Send the body with a Content-Length; chunked bodies are not read.",
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
@@ -18,9 +20,28 @@ class LimitedJSONParser(JSONParser):
         if len(raw) > limit:
             raise PayloadTooLarge()
         try:
-            return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+            text = raw.decode("utf-8")
+            data = json.loads(text, parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise ParseError("The body is not valid UTF-8 JSON.") from exc
+        if SURROGATE_ESCAPE.search(text) and holds_lone_surrogate(data):
+            raise ParseError("The body holds a lone UTF-16 surrogate (such as \\ud800), which is not text.")
+        return data
+
+
+# A JSON escape of a UTF-16 surrogate: only then can a decoded string hold a lone one (a pair decodes to
+# one character), which PostgreSQL cannot store.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def holds_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(holds_lone_surrogate(k) or holds_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_lone_surrogate(item) for item in value)
+    return False
 
 
 def _refuse_constant(name: str):

@@ -3,14 +3,16 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from confusable_homoglyphs import confusables
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -76,6 +78,8 @@ class RegisterSerializer(serializers.Serializer):
 
     def validate_username(self, value: str) -> str:
         User.username_validator(value)
+        if confusables.is_dangerous(value):  # `sec_\u0430lice` (a Cyrillic a), posing as `sec_alice`
+            raise serializers.ValidationError("This username mixes scripts whose letters look alike.")
         return value
 
     def validate(self, attrs):
@@ -145,6 +149,10 @@ class MetadataField(serializers.JSONField):
         return data
 
 
+EARLIEST_PUBLISHED = datetime(2005, 1, 1, tzinfo=UTC)
+PUBLISHED_AHEAD = timedelta(minutes=5)
+
+
 class VideoSerializer(serializers.ModelSerializer):
     channel = ChannelSummarySerializer(read_only=True)
     title = StrictCharField(min_length=1, max_length=200)
@@ -177,6 +185,15 @@ class VideoSerializer(serializers.ModelSerializer):
 
     def get_url(self, video: Video) -> str:
         return settings.VIDEO_URL_TEMPLATE.format(id=video.pk)
+
+    def validate_published_at(self, value: datetime) -> datetime:
+        """From 2005 (the first video on the web's video sites) to five minutes ahead: a date past that
+        would head every date-ordered list."""
+        if not EARLIEST_PUBLISHED <= value <= timezone.now() + PUBLISHED_AHEAD:
+            raise serializers.ValidationError(
+                f"Expected a time from {EARLIEST_PUBLISHED:%Y-%m-%d} to five minutes from now."
+            )
+        return value
 
     def get_thumbnail_url(self, video: Video) -> str:
         return settings.THUMBNAIL_URL_TEMPLATE.format(id=video.pk)

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token  # noqa: TID251 - the token table, a model
 
+from api.authentication import token_expired
 from api.exceptions import ConflictError, InvalidInputError
 from api.models import VIDEO_WRITABLE_FIELDS, Channel, Comment, Reaction, Subscription, Video
 
@@ -21,6 +22,10 @@ def normalize_tags(tags: list[str]) -> list[str]:
 
 
 def user_register(*, username: str, password: str, email: str = "") -> tuple[User, str]:
+    """Usernames are unique whatever their case (`SEC_ALICE` is `sec_alice`; a unique index on
+    upper(username) holds it under concurrent sign-ups)."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ConflictError("That username is taken.")
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, password=password, email=email)
@@ -31,8 +36,17 @@ def user_register(*, username: str, password: str, email: str = "") -> tuple[Use
 
 
 def token_for(*, user: User) -> str:
+    """The user's token; a new one when the old one has expired (TOKEN_MAX_AGE_DAYS) or was revoked."""
     token, _ = Token.objects.get_or_create(user=user)
+    if token_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
     return token.key
+
+
+def token_revoke(*, user: User) -> None:
+    """Sign out everywhere: the token stops working at once."""
+    Token.objects.filter(user=user).delete()
 
 
 def channel_create(

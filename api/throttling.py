@@ -1,6 +1,7 @@
 """Request throttling (API.md: 429 `throttled` with `Retry-After`), one rate across every worker and host.
 
-A view opts in with `throttle_scope = "search"`; the rate comes from `<scope>_user` for a signed-in caller
+Every write of a signed-in user (POST, PUT, PATCH, DELETE; sign-in and ingestion aside) counts against
+`write_user`. A view opts in to more with `throttle_scope = "search"`; the rate comes from `<scope>_user` for a signed-in caller
 (one bucket per user) or `<scope>_anon` otherwise (one bucket per client address, X-Forwarded-For read as
 far as NUM_PROXIES allows). A scope without a rate in settings is not throttled.
 
@@ -20,6 +21,7 @@ from typing import Any, Protocol, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -92,15 +94,42 @@ class ScopedUserOrAnonThrottle(SimpleRateThrottle):
 
     def allow_request(self, request: Any, view: Any) -> bool:
         scope = getattr(view, "throttle_scope", None)
+        if (
+            request.method not in SAFE_METHODS
+            and scope not in ("auth", "ingest")  # sign-in and ingestion have their own rates
+            and request.user
+            and request.user.is_authenticated
+            and not self.allow("write_user", request.user.pk)
+        ):
+            return False
         if not scope:
             return True
+        if scope == "auth":
+            return self.allow_sign_in(request)
         kind = "user" if request.user and request.user.is_authenticated else "anon"
-        self.scope = f"{scope}_{kind}"
-        self.rate = cast("str | None", api_settings.DEFAULT_THROTTLE_RATES.get(self.scope))
+        ident = request.user.pk if kind == "user" else self.get_ident(request)
+        return self.allow(f"{scope}_{kind}", ident)
+
+    def allow_sign_in(self, request: Any) -> bool:
+        """Sign-in and sign-up: per client address, whatever `Authorization` header comes with them (a
+        valid token must not open a bucket of its own for password guesses), and per target username,
+        so that guesses at one account from many addresses are held too."""
+        if not self.allow("auth_anon", self.get_ident(request)):
+            return False
+        data = request.data if isinstance(request.data, dict) else {}
+        username = data.get("username")
+        if isinstance(username, str) and username:
+            return self.allow("auth_target", username.casefold()[:150])
+        return True
+
+    def allow(self, scope: str, ident: object) -> bool:
+        """Count a hit in the bucket of `scope` and `ident`; False (the hit taken back) over its rate."""
+        self.scope = scope
+        self.rate = cast("str | None", api_settings.DEFAULT_THROTTLE_RATES.get(scope))
         limit, period = self.parse_rate(self.rate)
         if limit is None or period is None:
             return True
-        bucket = self.get_cache_key(request, view)
+        bucket = f"{scope}:{ident}"
         now = time.time()
         window_start = int(now // period * period)
         store = counters()
@@ -118,10 +147,6 @@ class ScopedUserOrAnonThrottle(SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return math.ceil(self.wait_s) if self.wait_s is not None else None
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-        return f"{self.scope}:{ident}"
 
 
 def rate_counters_prune() -> int:

