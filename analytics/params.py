@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from rest_framework.request import Request
 
 from analytics import reports
 from api.errors import InvalidParameter
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def date_range(request: Request, *, today: date) -> tuple[date, date]:
@@ -19,7 +22,9 @@ def date_range(request: Request, *, today: date) -> tuple[date, date]:
         if not raw:
             return default
         try:
-            value = date.fromisoformat(raw[:10])
+            if not DATE.match(raw):  # the whole value: `2026-01-01garbage` is not a date
+                raise ValueError(raw)
+            value = date.fromisoformat(raw)
         except ValueError as exc:
             raise InvalidParameter({name: ["Expected a date (YYYY-MM-DD)."]}) from exc
         if (

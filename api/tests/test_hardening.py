@@ -195,3 +195,12 @@ def test_writes_are_throttled_per_user(owner_client, video):
             owner_client.get(f"/api/v1/videos/{video.pk}/comments/").status_code == 200
         )  # reads are not writes
     assert codes == [201, 201, 201, 429]
+
+
+@pytest.mark.parametrize("start", ["2026-01-01garbage", "2026-01-01T00:00:00Z", "20260101", "2026-1-1"])
+def test_report_dates_are_parsed_whole(make_user, client_for, video, start):
+    analyst = client_for(make_user("dates-analyst", groups=("analysts",)))
+    error = assert_error(
+        analyst.get(f"/api/v1/analytics/videos/{video.pk}", {"start": start}), 400, "invalid_parameter"
+    )
+    assert "start" in error["details"]
