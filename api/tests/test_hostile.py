@@ -208,7 +208,8 @@ def test_bad_path_ids_are_404(anon):
 @pytest.mark.parametrize(
     ("value", "publishable"),
     [
-        ("6622-06-19T10:31:25+19:30", True),  # 6622-06-18T15:01:25Z: a time PostgreSQL stores
+        ("6622-06-19T10:31:25+19:30", False),  # a time PostgreSQL stores, past the publication bound
+        ("2020-06-19T10:31:25+15:30", True),  # the largest offset PostgreSQL takes, inside the bound
         ("0001-01-01T00:00:00+05:00", False),  # year 0 in UTC
         ("9999-12-31T23:59:59-05:00", False),  # year 10000 in UTC
         ("2026-13-01", False),
