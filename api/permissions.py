@@ -25,3 +25,15 @@ def owner_id_of(obj) -> int:
             continue
         return target
     raise TypeError(f"{type(obj).__name__} has no owner")
+
+
+class CommentPermission(IsOwnerOrReadOnly):
+    """A comment: its author edits and deletes it; the owner of the video's channel may delete it too
+    (moderation)."""
+
+    message = "Only the comment's author may edit it, and its author or the video's owner delete it."
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method == "DELETE" and obj.video.channel.owner_id == request.user.pk:
+            return True
+        return super().has_object_permission(request, view, obj)

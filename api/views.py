@@ -22,7 +22,7 @@ from api.filters import VideoFilterBackend, VideoFilterSet
 from api.models import Channel, Comment, Video
 from api.pagination import paginated_response
 from api.params import choice_param, id_param
-from api.permissions import IsOwnerOrReadOnly
+from api.permissions import CommentPermission, IsOwnerOrReadOnly
 from api.serializers import (
     ChannelSerializer,
     ChannelUpdateSerializer,
@@ -334,10 +334,10 @@ class CommentListView(APIView):
 
 
 class CommentDetailView(APIView):
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsOwnerOrReadOnly]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, CommentPermission]
 
     def get_object(self, pk: int) -> Comment:
-        comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
+        comment = get_object_or_404(Comment.objects.select_related("author", "video__channel"), pk=pk)
         self.check_object_permissions(self.request, comment)
         return comment
 

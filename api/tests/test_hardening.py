@@ -204,3 +204,22 @@ def test_report_dates_are_parsed_whole(make_user, client_for, video, start):
         analyst.get(f"/api/v1/analytics/videos/{video.pk}", {"start": start}), 400, "invalid_parameter"
     )
     assert "start" in error["details"]
+
+
+def test_a_videos_owner_may_delete_comments_on_it_but_not_edit_them(
+    owner_client, video, make_user, client_for
+):
+    bob, carol = client_for(make_user("bob-commenter")), client_for(make_user("carol-bystander"))
+    url = f"/api/v1/videos/{video.pk}/comments/"
+    first = bob.post(url, {"text": "spam spam"}, format="json").json()
+    second = bob.post(url, {"text": "more spam"}, format="json").json()
+    assert_error(carol.delete(f"/api/v1/comments/{first['id']}/"), 403, "permission_denied")
+    assert_error(
+        owner_client.patch(f"/api/v1/comments/{first['id']}/", {"text": "edited"}, format="json"),
+        403,
+        "permission_denied",
+    )
+    assert owner_client.delete(f"/api/v1/comments/{first['id']}/").status_code == 204
+    assert bob.delete(f"/api/v1/comments/{second['id']}/").status_code == 204  # and its author still may
+    video.refresh_from_db()
+    assert video.comment_count == 0
