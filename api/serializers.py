@@ -125,8 +125,14 @@ class ChannelSerializer(serializers.ModelSerializer):
 
 
 class ChannelUpdateSerializer(ChannelSerializer):
-    class Meta(ChannelSerializer.Meta):
-        read_only_fields = [*ChannelSerializer.Meta.read_only_fields, "handle"]
+    """A handle is fixed once the channel is created: links to @handle never change owner, and a handle
+    given up cannot be squatted. Sending the channel's own handle back is accepted; any other is a 400,
+    never a 200 that silently kept the old one."""
+
+    def validate_handle(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.handle:
+            raise serializers.ValidationError("A channel's handle is fixed once the channel is created.")
+        return value
 
 
 @extend_schema_field(
@@ -224,7 +230,10 @@ class CommentAuthorSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = CommentAuthorSerializer(read_only=True)
+    """A deleted comment that still holds replies is shown with `deleted` true, no text and no author."""
+
+    author = CommentAuthorSerializer(read_only=True, allow_null=True)
+    deleted = serializers.BooleanField(source="is_deleted", read_only=True)
     text = StrictCharField(min_length=1, max_length=10_000)
     parent = StrictIntegerField(  # type: ignore[assignment]  # the API's name for the parent comment's id
         source="parent_id", required=False, allow_null=True, min_value=1
@@ -233,8 +242,15 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "video", "parent", "author", "text", "created_at", "updated_at"]
+        fields = ["id", "video", "parent", "author", "text", "deleted", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, instance: Comment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if instance.is_deleted:
+            data["author"] = None
+            data["text"] = ""
+        return data
 
 
 class CommentUpdateSerializer(serializers.Serializer):

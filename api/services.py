@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from rest_framework.authtoken.models import Token  # noqa: TID251 - the token table, a model
 
@@ -152,9 +152,13 @@ def reaction_set(*, user: User, video_id: int, kind: str | None) -> Video:
 def comment_create(*, author: User, video_id: int, text: str, parent_id: int | None = None) -> Comment:
     video = Video.objects.select_for_update().only("id").get(pk=video_id)
     if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, video=video).only("id", "parent_id").first()
+        parent = (
+            Comment.objects.filter(pk=parent_id, video=video).only("id", "parent_id", "deleted_at").first()
+        )
         if parent is None:
             raise InvalidInputError({"parent": ["No such comment on this video."]})
+        if parent.is_deleted:
+            raise InvalidInputError({"parent": ["That comment was deleted."]})
         parent_id = parent.parent_id or parent.pk  # threads are one level deep, as on YouTube
     comment = Comment.objects.create(video=video, author=author, text=text, parent_id=parent_id)
     Video.objects.filter(pk=video.pk).update(comment_count=F("comment_count") + 1)
@@ -169,7 +173,16 @@ def comment_update(*, comment: Comment, text: str) -> Comment:
 
 @transaction.atomic
 def comment_delete(*, comment: Comment) -> None:
-    """Deleting a comment deletes its replies; the video's count drops by all of them."""
+    """As on YouTube, deleting a comment does not take others' replies with it: a comment that has replies
+    stays as an emptied placeholder (`deleted`) that holds its thread; one without replies goes, and so does
+    a placeholder whose last reply this was. The video's count drops by one: placeholders are not counted."""
     Video.objects.select_for_update().only("id").get(pk=comment.video_id)
-    removed = Comment.objects.filter(pk=comment.pk).delete()[1].get(Comment._meta.label, 0)
-    Video.objects.filter(pk=comment.video_id).update(comment_count=F("comment_count") - removed)
+    if comment.parent_id is None and Comment.objects.filter(parent_id=comment.pk).exists():
+        Comment.objects.filter(pk=comment.pk).update(deleted_at=timezone.now(), text="")
+    else:
+        Comment.objects.filter(pk=comment.pk).delete()
+        if comment.parent_id is not None:
+            Comment.objects.filter(pk=comment.parent_id, deleted_at__isnull=False).exclude(
+                Exists(Comment.objects.filter(parent_id=OuterRef("pk")))
+            ).delete()
+    Video.objects.filter(pk=comment.video_id).update(comment_count=F("comment_count") - 1)

@@ -337,7 +337,10 @@ class CommentDetailView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CommentPermission]
 
     def get_object(self, pk: int) -> Comment:
-        comment = get_object_or_404(Comment.objects.select_related("author", "video__channel"), pk=pk)
+        comments = Comment.objects.select_related("author", "video__channel")
+        if self.request.method not in permissions.SAFE_METHODS:
+            comments = comments.filter(deleted_at__isnull=True)  # a deleted comment is gone for writes
+        comment = get_object_or_404(comments, pk=pk)
         self.check_object_permissions(self.request, comment)
         return comment
 

@@ -25,7 +25,7 @@ def test_seed_small_scale_is_consistent_and_deterministic():
             """SELECT count(*) FROM api_video v WHERE
                  like_count <> (SELECT count(*) FROM api_reaction r WHERE r.video_id = v.id AND kind = 'like')
               OR dislike_count <> (SELECT count(*) FROM api_reaction r WHERE r.video_id = v.id AND kind = 'dislike')
-              OR comment_count <> (SELECT count(*) FROM api_comment c WHERE c.video_id = v.id)"""
+              OR comment_count <> (SELECT count(*) FROM api_comment c WHERE c.video_id = v.id AND c.deleted_at IS NULL)"""
         )
         assert cursor.fetchone()[0] == 0
         cursor.execute(

@@ -40,15 +40,16 @@ def test_duplicate_handle_is_conflict(owner_client, channel):
     assert_error(response, 409, "conflict")
 
 
-def test_renaming_to_a_taken_handle_is_conflict_and_changes_nothing(owner, owner_client, channel):
+def test_a_new_handle_in_a_patch_is_refused_and_changes_nothing(owner, owner_client, channel):
+    """Handles are fixed once created (a taken one and a free one alike: test_hardening)."""
     second = owner_client.post(
         "/api/v1/channels/", {"handle": "second", "name": "Second"}, format="json"
     ).json()
     response = owner_client.patch(
         f"/api/v1/channels/{second['id']}/", {"handle": channel.handle, "name": "Renamed"}, format="json"
     )
-    error = assert_error(response, 409, "conflict")
-    assert channel.handle in error["message"]
+    error = assert_error(response, 400, "invalid_body")
+    assert "fixed" in error["details"]["handle"][0]
     assert Channel.objects.get(pk=second["id"]).name == "Second"  # no half-written change
     assert Channel.objects.filter(handle=channel.handle).count() == 1
 

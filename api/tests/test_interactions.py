@@ -70,7 +70,8 @@ def test_comments_and_replies(video, make_user, client_for, anon):
     )
     assert alice.delete(f"/api/v1/comments/{first['id']}/").status_code == 204
     video.refresh_from_db()
-    assert video.comment_count == 1 == Comment.objects.count()
+    # its replies stay, under a placeholder that is not counted (test_hardening has the whole thread)
+    assert video.comment_count == 3 == Comment.objects.filter(deleted_at__isnull=True).count()
 
 
 def test_comment_validation(video, make_user, client_for, make_video):
