@@ -105,6 +105,9 @@ class Video(models.Model):
             models.Index(fields=["channel", "-published_at", "-id"], name="video_channel_published_idx"),
             GinIndex(fields=["tags"], name="video_tags_gin"),
             GinIndex(fields=["metadata"], name="video_metadata_gin", opclasses=["jsonb_path_ops"]),
+            # every equality and duration filter of the list, in any combination (btree_gin): a bitmap of
+            # the few matches of a rare combination, not a walk down the order's index past all the others
+            GinIndex(fields=["category", "language", "region", "duration_s"], name="video_filters_gin"),
             # Not on view_count: ingestion's updates of it stay HOT (its copy on the trending row orders).
             models.Index(RATING.desc(), F("id").desc(), name="video_rating_idx"),
         ]
@@ -131,6 +134,8 @@ class Comment(models.Model):
     text = models.TextField(max_length=10_000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # set when a comment with replies is deleted: it stays, emptied, to hold its thread (services.comment_delete)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -140,6 +145,10 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class Reaction(models.Model):

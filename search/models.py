@@ -106,6 +106,7 @@ class SearchDocument(models.Model):
             # or metadata filter)
             models.Index(fields=["-pop_tier", "-video"], name="search_document_tier_idx"),
             models.Index(fields=["-published_at", "-video"], name="search_document_published_idx"),
+            models.Index(fields=["duration_s"], name="search_doc_duration_idx"),  # duration filters
             models.Index(fields=["channel", "-published_at"], name="search_document_channel_idx"),
         ]
 
