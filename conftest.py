@@ -89,11 +89,15 @@ def video(make_video) -> Video:
 
 @pytest.fixture(autouse=True)
 def _no_response_cache(settings):
-    """Tests see every write at once: no trending response cache unless a test turns it on."""
+    """Tests see every write at once: no trending response cache unless a test turns it on; and each test
+    starts with fresh throttle counters (and no bucket remembered as refused)."""
     from django.core.cache import cache
+
+    from api import throttling
 
     settings.ANALYTICS_TRENDING_CACHE_SECONDS = 0
     cache.clear()
+    throttling._refused.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """Request throttling (API.md: 429 `throttled` with `Retry-After`), one rate across every worker and host.
 
 Every write of a signed-in user (POST, PUT, PATCH, DELETE; sign-in and ingestion aside) counts against
-`write_user`. A view opts in to more with `throttle_scope = "search"`; the rate comes from `<scope>_user` for a signed-in caller
+`write_user`, and every read (GET, HEAD, OPTIONS) of a view without a scope of its own against `read_user` or
+`read_anon`. A view opts in to more with `throttle_scope = "search"`; the rate comes from `<scope>_user` for a signed-in caller
 (one bucket per user) or `<scope>_anon` otherwise (one bucket per client address, X-Forwarded-For read as
 far as NUM_PROXIES allows). A scope without a rate in settings is not throttled.
 
@@ -88,6 +89,13 @@ def sliding_count(hits: int, previous: int, *, now: float, window_start: int, pe
     return hits + previous * (1 - (now - window_start) / period)
 
 
+# Buckets this process refused, and until when (the Retry-After it gave): a client that keeps sending
+# through its 429s is answered from here, without a round trip to the counters, so a flood of refused
+# requests costs little more than parsing them.
+_refused: dict[str, float] = {}
+REFUSED_KEPT = 10_000
+
+
 class ScopedUserOrAnonThrottle(SimpleRateThrottle):
     def __init__(self) -> None:  # the rate depends on the view and the caller, so it is read in allow_request
         self.wait_s: float | None = None
@@ -103,7 +111,9 @@ class ScopedUserOrAnonThrottle(SimpleRateThrottle):
         ):
             return False
         if not scope:
-            return True
+            if request.method not in SAFE_METHODS:
+                return True
+            scope = "read"  # every other read: one bucket per user or client address
         if scope == "auth":
             return self.allow_sign_in(request)
         kind = "user" if request.user and request.user.is_authenticated else "anon"
@@ -131,6 +141,12 @@ class ScopedUserOrAnonThrottle(SimpleRateThrottle):
             return True
         bucket = f"{scope}:{ident}"
         now = time.time()
+        refused_until = _refused.get(bucket)
+        if refused_until is not None:
+            if now < refused_until:  # refused a moment ago: refused again without asking the store
+                self.wait_s = refused_until - now
+                return False
+            _refused.pop(bucket, None)
         window_start = int(now // period * period)
         store = counters()
         hits, previous = store.hit(bucket, window_start, period)
@@ -143,6 +159,9 @@ class ScopedUserOrAnonThrottle(SimpleRateThrottle):
         self.wait_s = min(
             period, max(1.0, excess / max(previous, 1) * period if previous else window_start + period - now)
         )
+        if len(_refused) >= REFUSED_KEPT:
+            _refused.clear()
+        _refused[bucket] = now + self.wait_s
         return False
 
     def wait(self) -> float | None:

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "api.observability.RequestIdMiddleware",
     "api.observability.MetricsMiddleware",
     "config.replicas.ReplicaMiddleware",
+    "api.middleware.StatementBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +118,8 @@ if not DATABASE_URL:
 
     DATABASE_URL = default_database_url()
 STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+# anonymous requests' budget (api.middleware.StatementBudgetMiddleware): no account, so a shorter one
+STATEMENT_TIMEOUT_ANON_MS = env_int("DB_STATEMENT_TIMEOUT_ANON_MS", 2000)
 DATABASES = {
     "default": {
         **dj_database_url.parse(
@@ -197,6 +200,9 @@ REST_FRAMEWORK = {
     if env_bool("THROTTLING", True)
     else [],
     "DEFAULT_THROTTLE_RATES": {
+        # every read without a scope of its own (lists, details, trending, comments, reports)
+        "read_anon": env_rate("THROTTLE_READ_ANON", "300/min"),
+        "read_user": env_rate("THROTTLE_READ_USER", "1200/min"),
         "search_anon": env_rate("THROTTLE_SEARCH_ANON", "120/min"),
         "search_user": env_rate("THROTTLE_SEARCH_USER", "600/min"),
         "suggest_anon": env_rate("THROTTLE_SUGGEST_ANON", "600/min"),

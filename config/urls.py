@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import observability
@@ -10,8 +11,10 @@ urlpatterns = [
     path("healthz", api_views.healthz, name="healthz"),
     path("readyz", api_views.readyz, name="readyz"),
     path("metrics", observability.metrics, name="metrics"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # the same for everyone and costly to make (about a second of CPU): made once an hour per cache, not
+    # counted against a client's read rate (no database behind it)
+    path("api/schema/", cache_page(3600)(SpectacularAPIView.as_view(throttle_classes=[])), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", throttle_classes=[]), name="docs"),
     path("api/v1/", include("api.urls")),
     path("api/v1/", include("search.urls")),
     path("api/v1/", include("analytics.urls")),

@@ -75,3 +75,27 @@ def test_token_endpoint_is_throttled_against_password_guessing(anon, make_user):
 def test_a_rate_of_off_disables_a_scope(anon):
     with override_settings(REST_FRAMEWORK=rates(search_anon=None)):
         assert all(anon.get("/api/v1/search/videos").status_code == 200 for _ in range(5))
+
+
+def test_every_public_read_is_throttled_per_client(anon, video):
+    with override_settings(REST_FRAMEWORK=rates(read_anon="4/min")):
+        paths = [
+            "/api/v1/videos/",
+            f"/api/v1/videos/{video.pk}/",
+            "/api/v1/channels/",
+            "/api/v1/trending/videos",
+        ]
+        assert [anon.get(path).status_code for path in paths] == [200, 200, 200, 200]
+        assert_error(anon.get(f"/api/v1/videos/{video.pk}/comments/"), 429, "throttled")
+        # another address has its own bucket
+        assert anon.get("/api/v1/videos/", REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_a_refused_client_is_refused_again_without_asking_the_counters(anon, django_assert_num_queries):
+    """A client that keeps sending through its 429s is answered from the process's memory of the refusal
+    until its Retry-After has passed: no query for the counters (PostgreSQL, without REDIS_URL)."""
+    with override_settings(REST_FRAMEWORK=rates(read_anon="2/min"), REDIS_URL=""):
+        assert [anon.get("/api/v1/videos/").status_code for _ in range(3)] == [200, 200, 429]
+        with django_assert_num_queries(0):
+            again = anon.get("/api/v1/videos/")
+        assert again.status_code == 429 and int(again["Retry-After"]) >= 1
