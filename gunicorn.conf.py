@@ -14,11 +14,14 @@ bind = os.environ.get(
     f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}",  # noqa: S104 - containers
 )
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2 + 1)))
-# Threads (gunicorn's gthread worker): a cheap request (suggest, trending) is served beside a slow search
-# instead of queueing behind it in a single-threaded worker. Measured with 8 search clients and 2 clients
-# of cheap endpoints at 1M videos on 2 cores: cheap p50 107 -> 29 ms, p95 171 -> 78 ms, searches/s the
-# same (46.5 -> 44.6: the cores are busy either way). Each thread holds its own database connection.
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Each worker process is uvicorn's event loop in front of GUNICORN_THREADS threads that run Django
+# (config/asgi.py): the loop reads headers and bodies, so a slow client holds a socket, never a thread, and a
+# request reaches a thread only once it has fully arrived. Threads: a cheap request (suggest, trending) is
+# served beside a slow search instead of queueing behind it. Measured with 8 search clients and 2 clients of
+# cheap endpoints at 1M videos on 2 cores: cheap p50 107 -> 29 ms, p95 171 -> 78 ms with 4 threads, searches/s
+# the same (the cores are busy either way). Each thread holds its own database connection.
+worker_class = "config.workers.Worker"
+wsgi_app = "config.asgi:application"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
@@ -27,7 +30,6 @@ max_requests_jitter = 100
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-wsgi_app = "config.wsgi:application"
 
 
 def child_exit(server, worker):

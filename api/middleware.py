@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connections
 
 from api.errors import json_error
+from config.db.base import DatabaseWrapper, request_budget_ms
 
 
 class BodySizeLimitMiddleware:
@@ -52,3 +54,26 @@ class QueryStringGuardMiddleware:
                     details={name: ["NUL characters are not allowed."]},
                 )
         return self.get_response(request)
+
+
+class StatementBudgetMiddleware:
+    """Each request's SQL statements run under a time budget (PostgreSQL's statement_timeout): a caller
+    that sends a token (`Authorization`) has DB_STATEMENT_TIMEOUT_MS (5 s), an anonymous one
+    DB_STATEMENT_TIMEOUT_ANON_MS (2 s). Past it the statement is cancelled and the request answered 503
+    `query_timeout`. A connection already open gets the budget now (nothing to do when its last request had
+    the same); one opened later in the request, when it is made (config.db.base)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous = not request.META.get("HTTP_AUTHORIZATION")
+        budget = settings.STATEMENT_TIMEOUT_ANON_MS if anonymous else settings.STATEMENT_TIMEOUT_MS
+        token = request_budget_ms.set(budget)
+        try:
+            for connection in connections.all(initialized_only=True):
+                if isinstance(connection, DatabaseWrapper):
+                    connection.apply_statement_budget()
+            return self.get_response(request)
+        finally:
+            request_budget_ms.reset(token)

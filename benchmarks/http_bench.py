@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bench_gunicorn(workers: int) -> Gunicorn:
     """gunicorn as configured, through the tests' own harness (tests/live.py), on the configured database
-    with throttling off; `workers` 0: as gunicorn.conf.py says."""
+    with throttling off and no cap on one address's concurrent requests (every simulated user comes from
+    127.0.0.1; the benchmarks measure capacity, not the limits); `workers` 0: as gunicorn.conf.py says."""
     from django.conf import settings
 
     return Gunicorn(
@@ -39,6 +40,7 @@ def bench_gunicorn(workers: int) -> Gunicorn:
         log=Path(tempfile.gettempdir()) / f"vidsearch-bench-gunicorn-{os.getpid()}.log",
         workers=workers or None,
         THROTTLING="off",
+        CLIENT_CONCURRENCY="1000",
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
     )
 

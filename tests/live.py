@@ -49,10 +49,17 @@ def manage(
 
 
 def call(
-    port: int, method: str, path: str, body: Any = None, *, token: str | None = None, timeout: float = 15
+    port: int,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    token: str | None = None,
+    timeout: float = 15,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     """One request; (status, parsed JSON body or None). Connection errors raise OSError."""
-    headers = {"Host": "localhost"}
+    headers = {"Host": "localhost", **(headers or {})}
     payload = None
     if body is not None:
         payload = json.dumps(body).encode()

@@ -129,6 +129,7 @@ def test_mixed_load_has_no_5xx_and_flat_worker_memory(tmp_path, capsys):
         database_url=database_url_of(connection.settings_dict),
         log=tmp_path / "gunicorn.log",
         THROTTLING="off",
+        CLIENT_CONCURRENCY="1000",
     ) as server:
         threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
         for thread in threads:

@@ -46,7 +46,9 @@ def test_the_readme_examples_run_as_written_against_a_live_server(tmp_path):
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "readme-test-" + "k" * 50,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    with Gunicorn(database_url=database_url, log=tmp_path / "gunicorn.log", THROTTLING="off") as server:
+    with Gunicorn(
+        database_url=database_url, log=tmp_path / "gunicorn.log", THROTTLING="off", CLIENT_CONCURRENCY="1000"
+    ) as server:
         script = "\n".join(example_blocks()).replace("localhost:8000", f"127.0.0.1:{server.port}")
         result = subprocess.run(
             ["/bin/bash", "-c", PRELUDE + script],

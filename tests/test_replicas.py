@@ -132,6 +132,7 @@ def test_reads_go_to_a_replica_a_writer_reads_its_writes_and_a_lagging_or_stoppe
             log=tmp_path / "gunicorn.log",
             workers=2,
             THROTTLING="off",
+            CLIENT_CONCURRENCY="1000",
             DATABASE_REPLICA_URLS=cluster.replica_url,
             DATABASE_REPLICA_MAX_LAG_S="1",
             DATABASE_REPLICA_PIN_S="30",

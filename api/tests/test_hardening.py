@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
-from api.models import Video
+from api.models import Channel, Video
 from tests.helpers import assert_error
 from tests.live import Gunicorn, database_url_of
 
@@ -223,3 +223,80 @@ def test_a_videos_owner_may_delete_comments_on_it_but_not_edit_them(
     assert bob.delete(f"/api/v1/comments/{second['id']}/").status_code == 204  # and its author still may
     video.refresh_from_db()
     assert video.comment_count == 0
+
+
+def test_a_handle_is_fixed_once_created(owner_client, channel, make_user):
+    other_user = make_user("handle_rival")
+    other = Channel.objects.create(owner=other_user, handle="taken_one", name="Other")
+    for handle in (other.handle, "free_handle"):
+        response = owner_client.patch(f"/api/v1/channels/{channel.pk}/", {"handle": handle}, format="json")
+        error = assert_error(response, 400, "invalid_body")
+        assert "fixed" in error["details"]["handle"][0]
+    channel.refresh_from_db()
+    assert channel.handle not in ("taken_one", "free_handle")
+    # the channel's own handle sent back (a client PATCHing what it read) is no change, and no error
+    same = owner_client.patch(
+        f"/api/v1/channels/{channel.pk}/", {"handle": channel.handle, "name": "Renamed"}, format="json"
+    )
+    assert same.status_code == 200 and same.json()["name"] == "Renamed"
+
+
+def test_a_handle_taken_at_creation_is_a_409(owner_client, make_user):
+    other_user = make_user("handle_first")
+    Channel.objects.create(owner=other_user, handle="wanted", name="First")
+    response = owner_client.post("/api/v1/channels/", {"handle": "wanted", "name": "Second"}, format="json")
+    assert_error(response, 409, "conflict")
+
+
+def test_deleting_a_comment_keeps_the_replies_of_others(video, client_for, make_user):
+    alice, bob = client_for(make_user("alice-thread")), client_for(make_user("bob-reply"))
+    url = f"/api/v1/videos/{video.pk}/comments/"
+    root = alice.post(url, {"text": "root"}, format="json").json()
+    reply = bob.post(url, {"text": "a reply", "parent": root["id"]}, format="json").json()
+    assert alice.delete(f"/api/v1/comments/{root['id']}/").status_code == 204
+
+    # the thread stays: the root shown as deleted (no text, no author), bob's reply under it
+    [shown] = alice.get(url).json()["results"]
+    assert shown["id"] == root["id"] and shown["deleted"] is True
+    assert shown["text"] == "" and shown["author"] is None
+    replies = alice.get(url, {"parent": root["id"]}).json()["results"]
+    assert [(r["id"], r["text"], r["deleted"]) for r in replies] == [(reply["id"], "a reply", False)]
+    video.refresh_from_db()
+    assert video.comment_count == 1  # the placeholder does not count
+
+    # gone for writes: no edit, no second delete, no new reply to it
+    assert_error(
+        alice.patch(f"/api/v1/comments/{root['id']}/", {"text": "x"}, format="json"), 404, "not_found"
+    )
+    assert_error(alice.delete(f"/api/v1/comments/{root['id']}/"), 404, "not_found")
+    late = bob.post(url, {"text": "late", "parent": root["id"]}, format="json")
+    refused = assert_error(late, 400, "invalid_parameter")
+    assert "deleted" in refused["details"]["parent"][0]
+
+    # its last reply gone, the placeholder goes too
+    assert bob.delete(f"/api/v1/comments/{reply['id']}/").status_code == 204
+    assert alice.get(url).json()["results"] == []
+    video.refresh_from_db()
+    assert video.comment_count == 0
+
+
+def test_a_comment_without_replies_is_deleted_outright(video, client_for, make_user):
+    alice = client_for(make_user("alice-alone"))
+    url = f"/api/v1/videos/{video.pk}/comments/"
+    lone = alice.post(url, {"text": "alone"}, format="json").json()
+    assert alice.delete(f"/api/v1/comments/{lone['id']}/").status_code == 204
+    assert_error(alice.get(f"/api/v1/comments/{lone['id']}/"), 404, "not_found")
+
+
+def test_anonymous_requests_have_a_shorter_statement_budget(anon, owner_client):
+    def budget() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    assert anon.get("/api/v1/videos/").status_code == 200
+    assert budget() == "2s"
+    assert owner_client.get("/api/v1/videos/").status_code == 200
+    assert budget() == "5s"
+    assert anon.get("/api/v1/search/videos", {"q": "x"}).status_code == 200
+    assert budget() == "2s"

@@ -180,18 +180,22 @@ def test_invalid_utf8_and_nul_in_bodies(owner_client, channel):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_query_past_the_statement_timeout_answers_503(anon, video, django_db_blocker):
-    """In autocommit, as requests run: a statement cancelled by the timeout ends its own (implicit)
-    transaction, so the connection stays usable (the SET in `finally` runs on it)."""
+def test_a_query_past_the_statement_timeout_answers_503(anon, video, settings):
+    """In autocommit, as requests run: the anonymous budget (1 ms here) set on the session by
+    StatementBudgetMiddleware; a statement cancelled by it ends its own (implicit) transaction, so the
+    connection stays usable."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 1")
+    settings.STATEMENT_TIMEOUT_ANON_MS = 1
     try:
         response = anon.get("/api/v1/search/videos", {"q": "video", "facets": "category,tags"})
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "1ms"
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")
+        connection.session_budget_ms = None
     if response.status_code != 200:  # a 1 ms limit fires on any real query, unless it was instant
         assert_error(response, 503, "query_timeout")
 
