@@ -103,11 +103,18 @@ buckets AS (
                          %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
                          ('1 ' || %(granularity)s)::interval) AS bucket
 ),
-hourly AS (
-    SELECT date_trunc(%(granularity)s, hour, 'UTC') AS bucket, sum(views) AS views, sum(watch_seconds) AS watch
-    FROM analytics_video_hourly
-    WHERE video_id IN (SELECT id FROM report_videos)
-      AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+hourly AS (  -- a channel by day, week or month from its daily rollup (%(channel_days)s); else per video and hour
+    SELECT bucket, sum(views) AS views, sum(watch) AS watch
+    FROM (
+        SELECT date_trunc(%(granularity)s, hour, 'UTC') AS bucket, views, watch_seconds AS watch
+        FROM analytics_video_hourly
+        WHERE NOT %(channel_days)s AND video_id IN (SELECT id FROM report_videos)
+          AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+        UNION ALL
+        SELECT date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC'), views, watch_seconds
+        FROM analytics_channel_daily
+        WHERE %(channel_days)s AND channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
+    ) AS rows
     GROUP BY 1
 ),
 viewers AS (
@@ -189,6 +196,7 @@ def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
     """Every bucket of the range, each metric asked for."""
     params = {
         **params,
+        "channel_days": params["channel_id"] is not None and request.granularity != "hour",
         "uniques": "unique_viewers" in request.metrics,
         "likes": "likes" in request.metrics,
         "comments": "comments" in request.metrics,
@@ -246,7 +254,8 @@ class TopRequest:
 def top_report(*, request: TopRequest) -> Report:
     """The top values of a dimension by a metric over a date range, rows sorted by the metric, and the
     total over every value. Unfiltered category, language and country totals come from the daily
-    catalogue-wide rollup; the rest from per-video rollups joined to the catalogue."""
+    catalogue-wide rollup, channels' from the daily channel rollup; the rest from per-video rollups joined
+    to the catalogue."""
     params: dict[str, Any] = {
         "start": request.start,
         "end_excl": request.end + timedelta(days=1),
@@ -268,6 +277,21 @@ def top_report(*, request: TopRequest) -> Report:
             GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
         """
         return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}))
+    if (
+        request.metric in ("views", "watch_seconds")
+        and request.dimension == "channel"
+        and set(request.filters) <= {"channel"}
+    ):
+        # channels from their own daily rollup: at most one row per channel and day, not one per video and hour
+        channel_filter = "AND channel_id = ANY(%(channel)s)" if "channel" in request.filters else ""
+        params["channel"] = request.filters.get("channel")
+        sql = f"""
+            SELECT channel_id::text AS value, sum({value_column}) AS m, sum(sum({value_column})) OVER () AS total
+            FROM analytics_channel_daily
+            WHERE day >= %(start)s AND day < %(end_excl)s {channel_filter}
+            GROUP BY channel_id ORDER BY m DESC, value LIMIT %(limit)s
+        """
+        return _top_shape(request, _run(sql, params))
     source, dimension_sql = _top_source(request, params, value_column)
     joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""
     sql = f"""

@@ -125,6 +125,43 @@ def test_channel_report_sums_its_videos(owner_client, watched, channel):
     assert {row[0]: row[1] for row in body["rows"] if row[1]} == {d: n for d, (n, _) in expected.items()}
 
 
+@pytest.mark.parametrize("granularity", ["hour", "day", "week", "month"])
+def test_a_channel_series_is_the_sum_of_its_videos_series(owner_client, watched, channel, granularity):
+    """By day, week and month a channel's series comes from its daily rollup, by hour from its videos':
+    either way, bucket by bucket, the sum of its videos' series."""
+    params = {"granularity": granularity, "metrics": "views,watch_seconds"}
+    body = owner_client.get(f"/api/v1/analytics/channels/{channel.pk}", params).json()
+    expected: dict[str, list[float]] = {}
+    for video in watched:
+        for label, views, watch in owner_client.get(f"/api/v1/analytics/videos/{video.pk}", params).json()[
+            "rows"
+        ]:
+            sums = expected.setdefault(label, [0, 0.0])
+            sums[0] += views
+            sums[1] += watch
+    assert [row[0] for row in body["rows"]] == list(expected)
+    assert {label: (views, round(watch, 3)) for label, views, watch in body["rows"]} == {
+        label: (views, round(watch, 3)) for label, (views, watch) in expected.items()
+    }
+    assert body["totals"]["views"] == 21
+
+
+def test_top_channels_come_from_the_channel_rollup_and_match_their_videos(
+    make_user, client_for, watched, channel
+):
+    analyst = client_for(make_user(groups=("analysts",)))
+    for metric in ("views", "watch_seconds"):
+        by_channel = analyst.get("/api/v1/analytics/top", {"dimension": "channel", "metric": metric}).json()
+        by_video = analyst.get("/api/v1/analytics/top", {"dimension": "video", "metric": metric}).json()
+        assert by_channel["rows"] == [[str(channel.pk), by_video["totals"][metric]]]
+        assert by_channel["totals"] == by_video["totals"]
+    filtered = analyst.get("/api/v1/analytics/top", {"dimension": "channel", "channel": channel.pk}).json()
+    assert filtered["rows"] == [[str(channel.pk), 21]]
+    assert (
+        analyst.get("/api/v1/analytics/top", {"dimension": "channel", "channel": 999999}).json()["rows"] == []
+    )
+
+
 def test_permissions(anon, watched, make_user, client_for, owner_client):
     first, _ = watched
     url = f"/api/v1/analytics/videos/{first.pk}"
