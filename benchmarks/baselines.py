@@ -109,6 +109,35 @@ def naive_top_category(days: int, *, limit: int = 20) -> list[tuple]:
     )
 
 
+NAIVE_TOP_DIMENSIONS = {
+    "video": "v.id::text",
+    "channel": "v.channel_id::text",
+    "category": "v.category",
+    "language": "v.language",
+    "tag": "t.tag",
+    "country": "e.country",
+}
+
+
+def naive_top(dimension: str, metric: str, days: int, *, limit: int = 20) -> list[tuple]:
+    """`top` as a plain GROUP BY over the raw rows: view events (views, watch_seconds), reactions (likes) or
+    comments, joined to the catalogue (and its tags), over the last `days` days."""
+    tags = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if dimension == "tag" else ""
+    if metric in ("views", "watch_seconds"):
+        value = "count(*)" if metric == "views" else "sum(e.watch_seconds)"
+        source, at = "analytics_view_event e", "e.occurred_at"
+    elif metric == "likes":
+        value, source, at = "count(*)", "api_reaction e", "e.created_at"
+    else:
+        value, source, at = "count(*)", "api_comment e", "e.created_at"
+    kind = "AND e.kind = 'like'" if metric == "likes" else ""
+    return _rows(
+        f"SELECT {NAIVE_TOP_DIMENSIONS[dimension]}, {value} AS m FROM {source} JOIN api_video v ON v.id = e.video_id "
+        f"{tags} WHERE {at} >= current_date - %s {kind} GROUP BY 1 ORDER BY m DESC LIMIT %s",
+        [days - 1, limit],
+    )
+
+
 def naive_ingest(events: list[dict]) -> int:
     """Row by row, as a plain ORM view would: each event inserted and its video's counter bumped, one
     statement each, no rollups (reports then GROUP BY the raw events). Rolled back: leaves nothing."""

@@ -30,11 +30,15 @@ def main() -> None:
     inprocess = json.loads((RESULTS / "inprocess.json").read_text())
     http = json.loads((RESULTS / "http.json").read_text()) if (RESULTS / "http.json").exists() else {}
     groups: dict[str, dict[str, float]] = {}
+    worst: dict[str, float] = {}  # the slowest round of ours: at 5 to 30 rounds, no better than a p95
     for bench in inprocess["benchmarks"]:
         groups.setdefault(bench["group"], {})[bench["extra_info"]["kind"]] = bench["stats"]["mean"] * 1000
+        if bench["extra_info"]["kind"] == "ours":
+            worst[bench["group"]] = bench["stats"]["max"] * 1000
     rows = []
     for group, kinds in sorted(groups.items()):
         ours = kinds.get("ours")
+        ours_max = round(worst[group], 2) if group in worst else None
         for kind, mean in sorted(kinds.items()):
             if kind == "ours":
                 continue
@@ -42,6 +46,7 @@ def main() -> None:
                 {
                     "scenario": group,
                     "ours_ms": round(ours, 2),
+                    "ours_max_ms": ours_max,
                     "baseline": kind,
                     "baseline_ms": round(mean, 2),
                     "ratio": round(mean / ours, 1) if ours else None,
@@ -52,6 +57,7 @@ def main() -> None:
                 {
                     "scenario": group,
                     "ours_ms": round(ours, 2),
+                    "ours_max_ms": ours_max,
                     "baseline": None,
                     "baseline_ms": None,
                     "ratio": None,
@@ -75,14 +81,14 @@ def main() -> None:
     lines = [
         f"# Benchmarks at {scale}",
         "",
-        "In-process (mean ms; ratio = baseline / ours):",
+        "In-process (mean ms, and ours' slowest round; ratio = baseline / ours):",
         "",
-        "| scenario | ours | baseline | baseline ms | ratio |",
-        "|---|---:|---|---:|---:|",
+        "| scenario | ours | ours max | baseline | baseline ms | ratio |",
+        "|---|---:|---:|---|---:|---:|",
     ]
     lines += [
-        f"| {r['scenario']} | {r['ours_ms']} | {r['baseline'] or '-'} | {r['baseline_ms'] or '-'} | "
-        f"{r['ratio'] or '-'} |"
+        f"| {r['scenario']} | {r['ours_ms']} | {r['ours_max_ms'] or '-'} | {r['baseline'] or '-'} | "
+        f"{r['baseline_ms'] or '-'} | {r['ratio'] or '-'} |"
         for r in rows
     ]
     lines += [

@@ -50,7 +50,15 @@ def analytics_subjects() -> dict | None:
             [CHANNEL_VIDEOS],
         )
         channel, videos = cursor.fetchone()
-    return {"video": row[0], "channel": channel, "channel_videos": videos}
+        cursor.execute("SELECT channel_id, count(*) FROM api_video GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")
+        largest, largest_videos = cursor.fetchone()
+    return {
+        "video": row[0],
+        "channel": channel,
+        "channel_videos": videos,
+        "largest_channel": largest,
+        "largest_channel_videos": largest_videos,
+    }
 
 
 def analytics_paths(subjects: dict) -> dict[str, str]:

@@ -122,6 +122,98 @@ def test_top_category_naive(benchmark, subjects):
     benchmark.pedantic(baselines.naive_top_category, args=(30,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
 
 
+# Every documented shape of `top` (API.md): each dimension by each metric it offers, over the default 28
+# days, beside the GROUP BY over raw rows. Fewer rounds: some shapes take seconds.
+TOP_SHAPES = [
+    (dimension, metric)
+    for dimension in ("video", "channel", "category", "tag", "country", "language")
+    for metric in ("views", "watch_seconds", "likes", "comments")
+    if not (dimension == "country" and metric in ("likes", "comments"))  # a 400: no viewer country
+]
+ROUNDS_TOP, ROUNDS_TOP_NAIVE = 5, 1
+
+
+def top_request(dimension: str, metric: str, days: int = 28) -> reports.TopRequest:
+    return reports.TopRequest(
+        start=today() - timedelta(days=days - 1),
+        end=today(),
+        metric=metric,
+        dimension=dimension,
+        limit=20,
+        filters={},
+    )
+
+
+@pytest.mark.parametrize(("dimension", "metric"), TOP_SHAPES)
+def test_top_shape_ours(benchmark, subjects, dimension, metric):
+    benchmark.group = f"top:{dimension}:{metric}:28d"
+    benchmark.extra_info.update(kind="ours")
+    benchmark.pedantic(
+        reports.top_report,
+        kwargs={"request": top_request(dimension, metric)},
+        rounds=ROUNDS_TOP,
+        warmup_rounds=1,
+    )
+
+
+@pytest.mark.parametrize(("dimension", "metric"), TOP_SHAPES)
+def test_top_shape_naive(benchmark, subjects, dimension, metric):
+    benchmark.group = f"top:{dimension}:{metric}:28d"
+    benchmark.extra_info.update(kind="naive_group_by_raw")
+    benchmark.pedantic(
+        baselines.naive_top, args=(dimension, metric, 28), rounds=ROUNDS_TOP_NAIVE, warmup_rounds=0
+    )
+
+
+# The largest channel (78k videos at 1M): each report shape an owner asks for.
+LARGEST_CHANNEL_SHAPES = {
+    "day_28d": ("day", ("views", "watch_seconds"), None, 28),
+    "hour_30d": ("hour", ("views", "watch_seconds"), None, 30),
+    "month_3y": ("month", ("views", "watch_seconds"), None, 1095),
+    "day_28d_every_metric": (
+        "day",
+        ("views", "watch_seconds", "avg_view_seconds", "unique_viewers", "likes", "comments"),
+        None,
+        28,
+    ),
+    "country_60d": ("day", ("views", "watch_seconds"), "country", 60),
+    "device_28d": ("day", ("views", "watch_seconds"), "device", 28),
+}
+
+
+@pytest.mark.parametrize("shape", list(LARGEST_CHANNEL_SHAPES))
+def test_largest_channel_report_ours(benchmark, subjects, shape):
+    granularity, metrics, dimension, days = LARGEST_CHANNEL_SHAPES[shape]
+    benchmark.group = f"report:largest_channel:{shape}"
+    benchmark.extra_info.update(
+        kind="ours", subject=subjects["largest_channel"], channel_videos=subjects["largest_channel_videos"]
+    )
+    request = reports.ReportRequest(
+        start=today() - timedelta(days=days - 1),
+        end=today(),
+        granularity=granularity,
+        metrics=metrics,
+        dimension=dimension,
+    )
+    benchmark.pedantic(
+        reports.video_report,
+        kwargs={"channel_id": subjects["largest_channel"], "request": request},
+        rounds=ROUNDS_TOP,
+        warmup_rounds=1,
+    )
+
+
+def test_largest_channel_report_naive(benchmark, subjects):
+    benchmark.group = "report:largest_channel:day_28d"
+    benchmark.extra_info.update(kind="naive_group_by_raw", subject=subjects["largest_channel"])
+    benchmark.pedantic(
+        baselines.naive_daily_report,
+        args=("SELECT id FROM api_video WHERE channel_id = %s", [subjects["largest_channel"]], 28),
+        rounds=ROUNDS_TOP_NAIVE,
+        warmup_rounds=0,
+    )
+
+
 def test_subjects_are_the_issue_scale(subjects):
     """The channel report is meant over a channel of about 1,000 videos (issue 4)."""
     with connection.cursor() as cursor:
