@@ -135,7 +135,7 @@ likes AS (
 comments AS (
     SELECT date_trunc(%(granularity)s, created_at, 'UTC') AS bucket, count(*) AS n
     FROM api_comment
-    WHERE %(comments)s AND video_id IN (SELECT id FROM report_videos)
+    WHERE %(comments)s AND deleted_at IS NULL AND video_id IN (SELECT id FROM report_videos)
       AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC'
       AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
     GROUP BY 1
@@ -277,6 +277,26 @@ def top_report(*, request: TopRequest) -> Report:
             GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
         """
         return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}))
+    if request.metric in ("likes", "comments"):
+        # one join of the reactions or comments of the range with the catalogue, grouped once
+        table, kind = (
+            ("api_reaction", "AND r.kind = 'like'")
+            if request.metric == "likes"
+            else ("api_comment", "AND r.deleted_at IS NULL")
+        )
+        joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""
+        sql = f"""
+            SELECT {DIMENSION_SQL[request.dimension]} AS value, count(*) AS m, sum(count(*)) OVER () AS total
+            FROM {table} r JOIN api_video v ON v.id = r.video_id {joins}
+            WHERE r.created_at >= %(start)s AND r.created_at < %(end_excl)s {kind}
+              AND {" AND ".join(_catalogue_conditions(request, params))}
+            GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
+        """
+        return _top_shape(request, _run(sql, params))
+    if request.metric in ("views", "watch_seconds") and request.dimension == "video" and not request.filters:
+        rows = _top_videos_by_totals(request, params, value_column)
+        if rows is not None:
+            return _top_shape(request, rows)
     if (
         request.metric in ("views", "watch_seconds")
         and request.dimension == "channel"
@@ -303,6 +323,67 @@ def top_report(*, request: TopRequest) -> Report:
     return _top_shape(request, _run(sql, params))
 
 
+# `top` by video: videos walked in descending order of their totals over every hour (an upper bound of
+# their views or watch time in any range), in growing batches, each batch's exact sums over the range read
+# from the hourly rollup; the walk stops once the `limit`-th best exceeds the total of every video not yet
+# walked. Past TOP_WALK_MAX videos (a range holding a small share of long histories) the plain aggregate.
+TOP_WALK_FIRST, TOP_WALK_MAX = 200, 40_000
+TOTALS_WALK_SQL = {
+    "views": "SELECT video_id, views FROM analytics_video_totals ORDER BY views DESC, video_id DESC "
+    "LIMIT %(batch)s OFFSET %(walked)s",
+    "watch_seconds": "SELECT video_id, watch_seconds FROM analytics_video_totals "
+    "ORDER BY watch_seconds DESC, video_id DESC LIMIT %(batch)s OFFSET %(walked)s",
+}
+RANGE_SUMS_SQL = {
+    metric: f"""
+    SELECT h.video_id, sum(h.{metric}) FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id
+    WHERE h.video_id = ANY(%(ids)s) AND h.hour >= %(start)s::timestamp AT TIME ZONE 'UTC'
+      AND h.hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    GROUP BY h.video_id HAVING sum(h.{metric}) > 0
+    """
+    for metric in ("views", "watch_seconds")
+}
+# every view of the range, once (each event is in the category rollup once)
+RANGE_TOTAL_SQL = {
+    metric: f"SELECT coalesce(sum({metric}), 0) FROM analytics_daily_dim "
+    "WHERE dimension = 'category' AND day >= %(start)s AND day < %(end_excl)s"
+    for metric in ("views", "watch_seconds")
+}
+
+
+def _top_videos_by_totals(
+    request: TopRequest, params: dict[str, Any], metric: str
+) -> list[tuple[Any, ...]] | None:
+    """The top videos of the range, as the aggregate would give them (value, metric, total); None when the
+    walk would pass TOP_WALK_MAX videos."""
+    best: list[tuple[float, str]] = []  # (metric, video id as text), the aggregate's order: metric desc, text
+    walked, batch = 0, TOP_WALK_FIRST
+    with read_connection().cursor() as cursor:
+        while True:
+            cursor.execute(TOTALS_WALK_SQL[metric], {"batch": batch, "walked": walked})
+            candidates = cursor.fetchall()
+            if not candidates:
+                break
+            walked += len(candidates)
+            cursor.execute(
+                RANGE_SUMS_SQL[metric], {**params, "ids": [video_id for video_id, _ in candidates]}
+            )
+            best.extend((float(m), str(video_id)) for video_id, m in cursor.fetchall())
+            best.sort(key=lambda row: (-row[0], row[1]))
+            del best[request.limit :]
+            bound = float(candidates[-1][1])  # no video further down has more in all its hours
+            if len(candidates) < batch or (
+                len(best) == request.limit and best[-1][0] > bound * (1 + 1e-9) + 1e-6
+            ):
+                break
+            if walked >= TOP_WALK_MAX:
+                return None
+            batch = min(batch * 4, TOP_WALK_MAX - walked)
+        cursor.execute(RANGE_TOTAL_SQL[metric], params)
+        (total,) = cursor.fetchone()
+    return [(value, m, total) for m, value in best]
+
+
 def _catalogue_conditions(request: TopRequest, params: dict[str, Any]) -> list[str]:
     """The conditions on the videos (`v`) of the request's catalogue filters; their values go in `params`."""
     where = ["TRUE"]
@@ -319,15 +400,6 @@ def _catalogue_conditions(request: TopRequest, params: dict[str, Any]) -> list[s
 def _top_source(request: TopRequest, params: dict[str, Any], value_column: str) -> tuple[str, str]:
     """The per-video source of the metric (`video_id`, `m`, and `country` where the viewers' country
     counts) and the SQL of the dimension's value over it; parameters go in `params`."""
-    if request.metric in ("likes", "comments"):
-        source = (
-            "SELECT video_id, count(*) AS m FROM api_reaction WHERE kind = 'like' AND created_at >= %(start)s "
-            "AND created_at < %(end_excl)s GROUP BY video_id"
-            if request.metric == "likes"
-            else "SELECT video_id, count(*) AS m FROM api_comment WHERE created_at >= %(start)s "
-            "AND created_at < %(end_excl)s GROUP BY video_id"
-        )
-        return source, DIMENSION_SQL[request.dimension]
     if request.dimension == "country" or "country" in request.filters:
         country_filter = "AND value = ANY(%(country)s)" if "country" in request.filters else ""
         params["country"] = request.filters.get("country")

@@ -113,3 +113,36 @@ CREATE OR REPLACE TRIGGER analytics_counters_update AFTER UPDATE ON api_video RE
     FOR EACH STATEMENT EXECUTE FUNCTION analytics_counters_update();
 CREATE OR REPLACE TRIGGER analytics_counters_delete AFTER DELETE ON api_video REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION analytics_counters_delete();
+
+-- Each video's totals over every hour (analytics_video_totals) follow the hourly rollup: what a statement
+-- adds to its rows, inserted or updated (ingestion's upserts fire both), is added to the totals, in video
+-- order like the rollup's own writes. A rebuild truncates both and refills them by these inserts.
+CREATE OR REPLACE FUNCTION analytics_video_totals_insert() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO analytics_video_totals AS t (video_id, views, watch_seconds)
+    SELECT video_id, sum(views), sum(watch_seconds) FROM new_rows GROUP BY video_id ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION analytics_video_totals_update() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO analytics_video_totals AS t (video_id, views, watch_seconds)
+    SELECT n.video_id, sum(n.views - o.views), sum(n.watch_seconds - o.watch_seconds)
+    FROM new_rows n JOIN old_rows o USING (video_id, hour)
+    GROUP BY n.video_id ORDER BY n.video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER analytics_video_totals_insert AFTER INSERT ON analytics_video_hourly
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION analytics_video_totals_insert();
+CREATE OR REPLACE TRIGGER analytics_video_totals_update AFTER UPDATE ON analytics_video_hourly
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION analytics_video_totals_update();

@@ -11,6 +11,13 @@ ROLLUP_FINGERPRINTS = {
     " ORDER BY day, dimension, value)) FROM analytics_daily_dim",
     "viewers": "SELECT md5(string_agg(video_id || day::text || viewer_hash::text, ','"
     " ORDER BY video_id, day, viewer_hash)) FROM analytics_video_daily_viewer",
+    # each video's totals, and that they are its hourly rows' sums (a count of the videos that differ)
+    "totals": "SELECT md5(string_agg(video_id || ':' || views || ':' || round(watch_seconds::numeric, 3), ','"
+    " ORDER BY video_id)) FROM analytics_video_totals",
+    "totals_match_hourly": "SELECT count(*) FROM analytics_video_totals t FULL JOIN (SELECT video_id, sum(views) AS v,"
+    " sum(watch_seconds) AS w FROM analytics_video_hourly GROUP BY video_id) h USING (video_id)"
+    " WHERE t.views IS DISTINCT FROM h.v OR abs(t.watch_seconds - h.w) > 1e-6 * greatest(1, h.w)"
+    " OR t.watch_seconds IS NULL OR h.w IS NULL",
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }

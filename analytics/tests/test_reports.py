@@ -235,3 +235,61 @@ def test_top_permissions_and_validation(owner_client, make_user, client_for, wat
         {"start": "nope"},
     ):
         assert_error(analyst.get("/api/v1/analytics/top", params), 400, "invalid_parameter")
+
+
+@pytest.mark.parametrize(("first_batch", "walk_max"), [(1, 40_000), (2, 40_000), (200, 40_000), (1, 2)])
+def test_top_videos_walked_by_their_totals_equal_the_aggregate(
+    make_video, monkeypatch, first_batch, walk_max
+):
+    """`top` by video walks videos by their all-time totals (analytics_video_totals, kept by triggers) and
+    stops once no video further down can reach the rows: the same rows, ties and totals as the aggregate,
+    whatever the batch size, with views old and new so that the totals order differs from the range's (and
+    past TOP_WALK_MAX, the aggregate itself)."""
+    from analytics import reports
+
+    monkeypatch.setattr(reports, "TOP_WALK_FIRST", first_batch)
+    monkeypatch.setattr(reports, "TOP_WALK_MAX", walk_max)
+    videos = [make_video(title=f"walk {n}") for n in range(8)]
+    now = datetime.now(UTC).replace(minute=10, second=0, microsecond=0) - timedelta(hours=1)
+    # (days ago, views) per video: some heavy long ago and light lately, two tied in the range
+    plan = [
+        [(20, 9), (1, 1)],
+        [(1, 5)],
+        [(0, 5)],
+        [(25, 2), (2, 3)],
+        [(3, 7)],
+        [(27, 30)],
+        [(0, 1)],
+        [(5, 2)],
+    ]
+    events = [
+        event(video, at=now - timedelta(days=days_ago), watch=3.0 + n)
+        for video, visits in zip(videos, plan, strict=True)
+        for days_ago, count in visits
+        for n in range(count)
+    ]
+    assert events_ingest(raw_events=events).accepted == len(events)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM analytics_video_totals t JOIN (SELECT video_id, sum(views) AS v "
+            "FROM analytics_video_hourly GROUP BY 1) h USING (video_id) WHERE t.views <> h.v"
+        )
+        assert cursor.fetchone()[0] == 0  # the triggers kept the totals
+    for days, metric, limit in ((7, "views", 3), (7, "watch_seconds", 2), (28, "views", 5), (1, "views", 10)):
+        request = reports.TopRequest(
+            start=TODAY - timedelta(days=days - 1),
+            end=TODAY,
+            metric=metric,
+            dimension="video",
+            limit=limit,
+            filters={},
+        )
+        walked = reports.top_report(request=request)
+        params = {"start": request.start, "end_excl": request.end + timedelta(days=1), "limit": limit}
+        source, value = reports._top_source(request, params, metric)
+        expected = reports._run(
+            f"SELECT {value} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () FROM ({source}) s "
+            "JOIN api_video v ON v.id = s.video_id GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s",
+            params,
+        )
+        assert walked == reports._top_shape(request, expected), (days, metric, limit)
