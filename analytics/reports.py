@@ -323,23 +323,27 @@ def top_report(*, request: TopRequest) -> Report:
     return _top_shape(request, _run(sql, params))
 
 
-# `top` by video: videos walked in descending order of their totals over every hour (an upper bound of
-# their views or watch time in any range), in growing batches, each batch's exact sums over the range read
-# from the hourly rollup; the walk stops once the `limit`-th best exceeds the total of every video not yet
-# walked. Past TOP_WALK_MAX videos (a range holding a small share of long histories) the plain aggregate.
+# `top` by video: videos walked down the level of their totals over every hour (analytics_video_totals: a
+# level L means a total under 1.25^L, an upper bound of the video's views or watch time in any range), in
+# growing batches, each batch's exact sums over the range read from the hourly rollup; the walk stops once
+# the `limit`-th best exceeds the bound of every video not yet walked. Past TOP_WALK_MAX videos (a range
+# holding a small share of long histories) the plain aggregate answers.
 TOP_WALK_FIRST, TOP_WALK_MAX = 200, 40_000
-TOTALS_WALK_SQL = {
-    "views": "SELECT video_id, views FROM analytics_video_totals ORDER BY views DESC, video_id DESC "
-    "LIMIT %(batch)s OFFSET %(walked)s",
-    "watch_seconds": "SELECT video_id, watch_seconds FROM analytics_video_totals "
-    "ORDER BY watch_seconds DESC, video_id DESC LIMIT %(batch)s OFFSET %(walked)s",
+LEVEL_BASE = 1.25
+TOTALS_WALK_SQL = {  # the videos that still exist (a deleted video's rollups stay until a rebuild)
+    metric: f"""
+    SELECT t.video_id, t.{level} FROM analytics_video_totals t
+    WHERE EXISTS (SELECT FROM api_video v WHERE v.id = t.video_id)
+    ORDER BY t.{level} DESC, t.video_id DESC LIMIT %(batch)s OFFSET %(walked)s
+    """
+    for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
 }
 RANGE_SUMS_SQL = {
     metric: f"""
-    SELECT h.video_id, sum(h.{metric}) FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id
-    WHERE h.video_id = ANY(%(ids)s) AND h.hour >= %(start)s::timestamp AT TIME ZONE 'UTC'
-      AND h.hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-    GROUP BY h.video_id HAVING sum(h.{metric}) > 0
+    SELECT video_id, sum({metric}) FROM analytics_video_hourly
+    WHERE video_id = ANY(%(ids)s) AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC'
+      AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    GROUP BY video_id HAVING sum({metric}) > 0
     """
     for metric in ("views", "watch_seconds")
 }
@@ -371,7 +375,10 @@ def _top_videos_by_totals(
             best.extend((float(m), str(video_id)) for video_id, m in cursor.fetchall())
             best.sort(key=lambda row: (-row[0], row[1]))
             del best[request.limit :]
-            bound = float(candidates[-1][1])  # no video further down has more in all its hours
+            level = int(
+                candidates[-1][1]
+            )  # no video further down has a higher level, nor more in all its hours
+            bound = LEVEL_BASE**level if level > 0 else 0.0
             if len(candidates) < batch or (
                 len(best) == request.limit and best[-1][0] > bound * (1 + 1e-9) + 1e-6
             ):

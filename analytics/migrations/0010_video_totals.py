@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
 
     operations = [
         run_sql_file("0020_video_totals.sql"),
-        apply_definitions("analytics/sql/functions.sql", sha256="3058f8a072ed"),
+        apply_definitions("analytics/sql/functions.sql", sha256="6f944f7ccbc3"),
         run_sql_file("0021_video_totals_backfill.sql"),
     ]

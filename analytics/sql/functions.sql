@@ -117,13 +117,22 @@ CREATE OR REPLACE TRIGGER analytics_counters_delete AFTER DELETE ON api_video RE
 -- Each video's totals over every hour (analytics_video_totals) follow the hourly rollup: what a statement
 -- adds to its rows, inserted or updated (ingestion's upserts fire both), is added to the totals, in video
 -- order like the rollup's own writes. A rebuild truncates both and refills them by these inserts.
+-- A total's level: 0 for nothing, else L with 1.25^(L-1) <= total < 1.25^L (so 1.25^L bounds the total).
+CREATE OR REPLACE FUNCTION analytics_total_level(total double precision) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN total > 0 THEN floor(ln(total) / ln(1.25))::integer + 1 ELSE 0 END;
+
 CREATE OR REPLACE FUNCTION analytics_video_totals_insert() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO analytics_video_totals AS t (video_id, views, watch_seconds)
-    SELECT video_id, sum(views), sum(watch_seconds) FROM new_rows GROUP BY video_id ORDER BY video_id
+    INSERT INTO analytics_video_totals AS t (video_id, views, watch_seconds, views_level, watch_level)
+    SELECT video_id, v, w, analytics_total_level(v), analytics_total_level(w)
+    FROM (SELECT video_id, sum(views) AS v, sum(watch_seconds) AS w FROM new_rows GROUP BY video_id) AS s
+    ORDER BY video_id
     ON CONFLICT (video_id) DO UPDATE
-        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds;
+        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds,
+            views_level = analytics_total_level(t.views + EXCLUDED.views),
+            watch_level = analytics_total_level(t.watch_seconds + EXCLUDED.watch_seconds);
     RETURN NULL;
 END;
 $$;
@@ -131,12 +140,15 @@ $$;
 CREATE OR REPLACE FUNCTION analytics_video_totals_update() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO analytics_video_totals AS t (video_id, views, watch_seconds)
-    SELECT n.video_id, sum(n.views - o.views), sum(n.watch_seconds - o.watch_seconds)
-    FROM new_rows n JOIN old_rows o USING (video_id, hour)
-    GROUP BY n.video_id ORDER BY n.video_id
+    INSERT INTO analytics_video_totals AS t (video_id, views, watch_seconds, views_level, watch_level)
+    SELECT video_id, v, w, analytics_total_level(v), analytics_total_level(w)
+    FROM (SELECT n.video_id, sum(n.views - o.views) AS v, sum(n.watch_seconds - o.watch_seconds) AS w
+          FROM new_rows n JOIN old_rows o USING (video_id, hour) GROUP BY n.video_id) AS s
+    ORDER BY video_id
     ON CONFLICT (video_id) DO UPDATE
-        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds;
+        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds,
+            views_level = analytics_total_level(t.views + EXCLUDED.views),
+            watch_level = analytics_total_level(t.watch_seconds + EXCLUDED.watch_seconds);
     RETURN NULL;
 END;
 $$;

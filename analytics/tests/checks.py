@@ -17,7 +17,8 @@ ROLLUP_FINGERPRINTS = {
     "totals_match_hourly": "SELECT count(*) FROM analytics_video_totals t FULL JOIN (SELECT video_id, sum(views) AS v,"
     " sum(watch_seconds) AS w FROM analytics_video_hourly GROUP BY video_id) h USING (video_id)"
     " WHERE t.views IS DISTINCT FROM h.v OR abs(t.watch_seconds - h.w) > 1e-6 * greatest(1, h.w)"
-    " OR t.watch_seconds IS NULL OR h.w IS NULL",
+    " OR t.watch_seconds IS NULL OR h.w IS NULL OR t.views_level <> analytics_total_level(t.views)"
+    " OR t.watch_level <> analytics_total_level(t.watch_seconds)",
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }
