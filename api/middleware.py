@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from api.errors import json_error
 from config.db.base import DatabaseWrapper, request_budget_ms
@@ -73,7 +73,14 @@ class StatementBudgetMiddleware:
         try:
             for connection in connections.all(initialized_only=True):
                 if isinstance(connection, DatabaseWrapper):
-                    connection.apply_statement_budget()
+                    try:
+                        connection.apply_statement_budget()
+                    except DatabaseError:
+                        if connection.alias == DEFAULT_DB_ALIAS:
+                            raise
+                        # a replica that went away: closed here, and skipped or retried where it is read
+                        # (config.replicas), as if this request had found it so
+                        connection.close()
             return self.get_response(request)
         finally:
             request_budget_ms.reset(token)
