@@ -21,6 +21,9 @@ HTTP_P95_TARGETS_MS = {
     "report:video_daily_1y": 20,
     "report:channel_daily_90d": 50,
     "report:top_category_30d": 100,
+    "report:top_default": 50,
+    "report:top_video_watch_28d": 50,
+    "report:top_channel_28d": 500,
 }
 INGEST_TARGET_EVENTS_PER_S = 10_000
 

@@ -76,4 +76,8 @@ def analytics_paths(subjects: dict) -> dict[str, str]:
         "report:video_daily_1y": f"/api/v1/analytics/videos/{subjects['video']}?{year}",
         "report:channel_daily_90d": f"/api/v1/analytics/channels/{subjects['channel']}?{quarter}",
         "report:top_category_30d": f"/api/v1/analytics/top?dimension=category&{month}",
+        # an analyst's default report (video by views, the last 28 days) and its other metric
+        "report:top_default": "/api/v1/analytics/top",
+        "report:top_video_watch_28d": "/api/v1/analytics/top?dimension=video&metric=watch_seconds",
+        "report:top_channel_28d": "/api/v1/analytics/top?dimension=channel",
     }
