@@ -35,6 +35,13 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     # the service as deployed: gunicorn and the maintenance worker (trending snapshots stay fresh off the
     # request path, suggestions follow the ingested catalogue)
+    # the trending snapshots made before the first request, as `make run` and Compose do
+    subprocess.run(
+        [sys.executable, "manage.py", "maintain", "--once", "--job", "trending_snapshots"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
     worker = subprocess.Popen([sys.executable, "manage.py", "maintain"], cwd=ROOT, stdout=subprocess.DEVNULL)
     with bench_gunicorn(workers) as server:
         port = server.port

@@ -107,6 +107,19 @@ def test_every_job_runs_and_readyz_reports_their_lag(anon):
     assert status()["suggestions_refresh"]["every_s"] == 10
 
 
+def test_once_with_a_job_runs_that_job_only(make_video):
+    """`maintain --once --job trending_snapshots`, as the service runs it before its first request: the
+    snapshots are made, no other job runs."""
+    from django.core.management import call_command
+
+    make_video(title="snapshot")
+    call_command("maintain", once=True, job=["trending_snapshots"], stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert set(JobState.objects.values_list("name", flat=True)) == {"trending_snapshots"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT window_name FROM analytics_trending_snapshot ORDER BY 1")
+        assert [row[0] for row in cursor.fetchall()] == ["24h", "7d"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_brings_a_new_tag_to_suggestions_within_a_minute(tmp_path, owner):
     url = database_url_of(connection.settings_dict)

@@ -38,7 +38,9 @@ class Command(BaseCommand):
         env.setdefault("HOST", "127.0.0.1")
         self.stdout.write(f"Serving on http://{env['HOST']}:{settings.PORT}/api/v1/videos/ (Ctrl-C stops)")
         self.stdout.flush()
-        # the periodic jobs (suggestions, trending snapshots, partitions, throttle counters) beside it
+        # the trending snapshots before the first request, then the periodic jobs (suggestions, trending
+        # snapshots, partitions, throttle counters) beside gunicorn
+        call_command("maintain", once=True, job=["trending_snapshots"])
         worker = subprocess.Popen([sys.executable, "manage.py", "maintain"], env=env, cwd=settings.BASE_DIR)
         child = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],

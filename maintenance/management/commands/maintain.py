@@ -18,6 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="run what is due, then exit")
         parser.add_argument("--tick", type=float, default=2.0, help="seconds between looks at what is due")
+        parser.add_argument(
+            "--job",
+            action="append",
+            choices=[job.name for job in JOBS],
+            help="only this job (repeatable); e.g. `--once --job trending_snapshots` before the service starts",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stopping = False
@@ -30,10 +36,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")  # a rebuild at scale outlasts a request's limit
-        self.stdout.write(f"maintain: {', '.join(f'{j.name} every {j.every_s} s' for j in JOBS)}")
+        jobs = tuple(job for job in JOBS if not options["job"] or job.name in options["job"])
+        self.stdout.write(f"maintain: {', '.join(f'{j.name} every {j.every_s} s' for j in jobs)}")
         self.stdout.flush()
         while not stopping:
-            ran = run_due()
+            ran = run_due(jobs)
             if ran:
                 self.stdout.write(f"ran {', '.join(ran)}")
                 self.stdout.flush()
