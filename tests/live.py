@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -81,6 +82,19 @@ def call(
         return response.status, None
 
 
+def wait_for_health(port: int, *, seconds: float, alive: Callable[[], bool] = lambda: True) -> bool:
+    """Whether `/healthz` on `port` answers 200 within `seconds`, while `alive()` holds."""
+    deadline = time.monotonic() + seconds
+    while alive() and time.monotonic() < deadline:
+        try:
+            if call(port, "GET", "/healthz", timeout=2)[0] == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 class Gunicorn:
     """gunicorn -c gunicorn.conf.py from the project tree, in its own process group."""
 
@@ -111,16 +125,10 @@ class Gunicorn:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if call(self.port, "GET", "/healthz", timeout=2)[0] == 200:
-                    return self
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
+        process = self.process
+        if not wait_for_health(self.port, seconds=60, alive=lambda: process.poll() is None):
+            raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()[-3000:]}")
+        return self
 
     def __exit__(self, *exc_info) -> None:
         assert self.process is not None

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.live import ROOT, Gunicorn, call, database_url_of, free_port
+from tests.live import ROOT, Gunicorn, call, database_url_of, free_port, wait_for_health
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
@@ -54,15 +54,8 @@ class Proxy:
         )
         assert checked.returncode == 0, checked.stderr
         self.process = subprocess.Popen([binary, "-c", str(config)], stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if call(self.port, "GET", "/healthz", timeout=2)[0] == 200:
-                    return self
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, (self.directory / "error.log").read_text()
-            time.sleep(0.1)
+        assert wait_for_health(self.port, seconds=10), (self.directory / "error.log").read_text()
+        return self
 
     def __exit__(self, *exc_info) -> None:
         assert self.process is not None
