@@ -72,20 +72,23 @@ def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: A
     }
 
 
-# The statements of a video's or a channel's report. Each is over the videos of `report_videos`, from
-# %(start)s to %(end_excl)s (dates, the end excluded).
+# The statements of a video's or a channel's report: over the video's rollups or the channel's own (likes
+# and comments over the videos of `report_videos`), from %(start)s to %(end_excl)s (dates, the end
+# excluded).
 
-# Views and watch time by viewer country or device (%(dimension)s), from the daily per-dimension rollup.
+# Views and watch time by viewer country or device (%(dimension)s), from the daily per-dimension rollup
+# of the video or of the channel.
 BREAKDOWN_SQL = """
-WITH report_videos AS MATERIALIZED (  -- one video, or a channel's: the other parameter is NULL
-    SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
-    UNION ALL
-    SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
-)
 SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
-WHERE video_id IN (SELECT id FROM report_videos) AND dimension = %(dimension)s
+WHERE %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint AND dimension = %(dimension)s
   AND day >= %(start)s AND day < %(end_excl)s
-GROUP BY value ORDER BY sum(views) DESC, value
+GROUP BY value
+UNION ALL
+SELECT value, sum(views), sum(watch_seconds) FROM analytics_channel_daily_dim
+WHERE %(channel_id)s::bigint IS NOT NULL AND channel_id = %(channel_id)s::bigint AND dimension = %(dimension)s
+  AND day >= %(start)s AND day < %(end_excl)s
+GROUP BY value
+ORDER BY 2 DESC, 1
 """
 
 # Every bucket of %(granularity)s in the range (generate_series), labelled with %(label)s, each metric
@@ -103,12 +106,17 @@ buckets AS (
                          %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
                          ('1 ' || %(granularity)s)::interval) AS bucket
 ),
-hourly AS (  -- a channel by day, week or month from its daily rollup (%(channel_days)s); else per video and hour
+hourly AS (  -- a video's hours, or a channel's days (by day, week or month) or hours from its own rollups
     SELECT bucket, sum(views) AS views, sum(watch) AS watch
     FROM (
         SELECT date_trunc(%(granularity)s, hour, 'UTC') AS bucket, views, watch_seconds AS watch
         FROM analytics_video_hourly
-        WHERE NOT %(channel_days)s AND video_id IN (SELECT id FROM report_videos)
+        WHERE %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint
+          AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+        UNION ALL
+        SELECT hour, views, watch_seconds
+        FROM analytics_channel_hourly
+        WHERE %(channel_hours)s AND channel_id = %(channel_id)s::bigint
           AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC' AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
         UNION ALL
         SELECT date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC'), views, watch_seconds
@@ -120,8 +128,14 @@ hourly AS (  -- a channel by day, week or month from its daily rollup (%(channel
 viewers AS (
     SELECT date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS bucket,
            count(DISTINCT viewer_hash) AS n
-    FROM analytics_video_daily_viewer
-    WHERE %(uniques)s AND video_id IN (SELECT id FROM report_videos) AND day >= %(start)s AND day < %(end_excl)s
+    FROM (
+        SELECT day, viewer_hash FROM analytics_video_daily_viewer
+        WHERE %(uniques)s AND %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint
+          AND day >= %(start)s AND day < %(end_excl)s
+        UNION ALL
+        SELECT day, viewer_hash FROM analytics_channel_daily_viewer
+        WHERE %(uniques)s AND channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
+    ) AS rows
     GROUP BY 1
 ),
 likes AS (
@@ -149,13 +163,14 @@ ORDER BY buckets.bucket
 
 # The distinct viewers of the whole range (a sum of the buckets' would count a viewer once per bucket).
 DISTINCT_VIEWERS_SQL = """
-WITH report_videos AS MATERIALIZED (  -- one video, or a channel's: the other parameter is NULL
-    SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
+SELECT count(DISTINCT viewer_hash) FROM (
+    SELECT viewer_hash FROM analytics_video_daily_viewer
+    WHERE %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint
+      AND day >= %(start)s AND day < %(end_excl)s
     UNION ALL
-    SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
-)
-SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
-WHERE video_id IN (SELECT id FROM report_videos) AND day >= %(start)s AND day < %(end_excl)s
+    SELECT viewer_hash FROM analytics_channel_daily_viewer
+    WHERE channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
+) AS rows
 """
 
 
@@ -197,6 +212,7 @@ def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
     params = {
         **params,
         "channel_days": params["channel_id"] is not None and request.granularity != "hour",
+        "channel_hours": params["channel_id"] is not None and request.granularity == "hour",
         "uniques": "unique_viewers" in request.metrics,
         "likes": "likes" in request.metrics,
         "comments": "comments" in request.metrics,
@@ -239,6 +255,7 @@ DIMENSION_SQL = {
     "language": "v.language",
     "tag": "t.tag",
 }
+TAG_JOIN = "CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(v.tags) AS tag) AS t"  # a tag given twice counts once
 
 
 @dataclass(frozen=True)
@@ -254,8 +271,8 @@ class TopRequest:
 def top_report(*, request: TopRequest) -> Report:
     """The top values of a dimension by a metric over a date range, rows sorted by the metric, and the
     total over every value. Unfiltered category, language and country totals come from the daily
-    catalogue-wide rollup, channels' from the daily channel rollup; the rest from per-video rollups joined
-    to the catalogue."""
+    catalogue-wide rollup, channels' from the daily channel rollup, tags' from the daily tag rollup; the
+    rest from per-video rollups joined to the catalogue."""
     params: dict[str, Any] = {
         "start": request.start,
         "end_excl": request.end + timedelta(days=1),
@@ -277,6 +294,13 @@ def top_report(*, request: TopRequest) -> Report:
             GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
         """
         return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}))
+    if request.metric in ("views", "watch_seconds") and request.dimension == "tag" and not request.filters:
+        sql = f"""
+            SELECT tag, sum({value_column}) AS m, sum(sum({value_column})) OVER () AS total
+            FROM analytics_tag_daily WHERE day >= %(start)s AND day < %(end_excl)s
+            GROUP BY tag ORDER BY m DESC, tag LIMIT %(limit)s
+        """
+        return _top_shape(request, _run(sql, params))
     if request.metric in ("likes", "comments"):
         # one join of the reactions or comments of the range with the catalogue, grouped once
         table, kind = (
@@ -284,7 +308,7 @@ def top_report(*, request: TopRequest) -> Report:
             if request.metric == "likes"
             else ("api_comment", "AND r.deleted_at IS NULL")
         )
-        joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""
+        joins = TAG_JOIN if request.dimension == "tag" else ""
         sql = f"""
             SELECT {DIMENSION_SQL[request.dimension]} AS value, count(*) AS m, sum(count(*)) OVER () AS total
             FROM {table} r JOIN api_video v ON v.id = r.video_id {joins}
@@ -313,7 +337,7 @@ def top_report(*, request: TopRequest) -> Report:
         """
         return _top_shape(request, _run(sql, params))
     source, dimension_sql = _top_source(request, params, value_column)
-    joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""
+    joins = TAG_JOIN if request.dimension == "tag" else ""
     sql = f"""
         SELECT {dimension_sql} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () AS total
         FROM ({source}) s JOIN api_video v ON v.id = s.video_id {joins}

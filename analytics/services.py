@@ -131,6 +131,10 @@ ROLLUPS_TABLES = (
     "analytics_channel_daily",
     "analytics_daily_dim",
     "analytics_video_daily_viewer",
+    "analytics_channel_hourly",
+    "analytics_channel_daily_dim",
+    "analytics_channel_daily_viewer",
+    "analytics_tag_daily",
 )
 
 

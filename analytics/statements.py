@@ -32,7 +32,7 @@ Named parameters throughout: %(decay)s is the trending decay per hour and %(epoc
 INGEST = """
 WITH batch_events AS MATERIALIZED (
     SELECT (%(indexes)s::integer[])[b.n] AS request_index, b.*, v.channel_id, v.category, v.language,
-           v.view_count >= %(hot_views)s AS hot
+           v.tags, v.view_count >= %(hot_views)s AS hot
     FROM ROWS FROM (jsonb_to_recordset(%(events)s::jsonb)
             AS (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
                 country char(2), device varchar(7), viewer_id text)) WITH ORDINALITY
@@ -41,7 +41,7 @@ WITH batch_events AS MATERIALIZED (
 ),
 known_events AS (SELECT * FROM batch_events WHERE channel_id IS NOT NULL),
 batch_videos AS (
-    SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language, hot FROM known_events
+    SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language, tags, hot FROM known_events
 ),
 stored AS (
     INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
@@ -54,7 +54,7 @@ new_events AS (
     -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
     -- (and far worse) than ingestion's short ones
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
+           v.channel_id, v.category, v.language, v.tags, (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
     FROM stored x JOIN batch_videos v ON v.id = x.video_id
 ),
 viewers AS (
@@ -153,7 +153,41 @@ counts_hot AS (
     RETURNING 1
 ),
 
--- the totals of channels and of the whole catalogue
+-- the totals of channels, tags and the whole catalogue
+channel_hourly AS (
+    INSERT INTO analytics_channel_hourly AS r (channel_id, hour, views, watch_seconds)
+    SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (channel_id, hour) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+channel_dims AS (
+    INSERT INTO analytics_channel_daily_dim AS r (channel_id, dimension, day, value, views, watch_seconds)
+    SELECT channel_id, d.dimension, day, d.value, count(*), sum(watch_seconds)
+    FROM new_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (channel_id, dimension, day, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+channel_viewers AS (
+    INSERT INTO analytics_channel_daily_viewer (channel_id, day, viewer_hash)
+    SELECT DISTINCT channel_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+),
+tag_daily AS (  -- a tag given twice counts once
+    INSERT INTO analytics_tag_daily AS r (day, tag, views, watch_seconds)
+    SELECT day, t.tag, count(*), sum(watch_seconds)
+    FROM new_events CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(tags) AS tag) AS t
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (day, tag) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
 channel_daily AS (
     INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
     SELECT channel_id, day, count(*), sum(watch_seconds) FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
@@ -181,6 +215,8 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM trending_cold), (SELECT count(*) FROM counts_cold),
        (SELECT count(*) FROM video_dims_hot), (SELECT count(*) FROM hourly_hot),
        (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
+       (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
+       (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
        (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM global_dims)
 """
 
@@ -190,7 +226,7 @@ SELECT (SELECT count(*) FROM stored) AS stored,
 ROLLUPS_REBUILD = """
 WITH all_events AS (
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+           v.channel_id, v.category, v.language, v.tags, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM analytics_view_event x JOIN api_video v ON v.id = x.video_id
 ),
 viewers AS (
@@ -210,6 +246,30 @@ video_dims AS (
     FROM all_events,
          LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+),
+channel_hourly AS (
+    INSERT INTO analytics_channel_hourly (channel_id, hour, views, watch_seconds)
+    SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM all_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+),
+channel_dims AS (
+    INSERT INTO analytics_channel_daily_dim (channel_id, dimension, day, value, views, watch_seconds)
+    SELECT channel_id, d.dimension, day, d.value, count(*), sum(watch_seconds)
+    FROM all_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+),
+channel_viewers AS (
+    INSERT INTO analytics_channel_daily_viewer (channel_id, day, viewer_hash)
+    SELECT DISTINCT channel_id, day, hashtextextended(viewer_id, 0) FROM all_events WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+),
+tag_daily AS (  -- a tag given twice counts once
+    INSERT INTO analytics_tag_daily (day, tag, views, watch_seconds)
+    SELECT day, t.tag, count(*), sum(watch_seconds)
+    FROM all_events CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(tags) AS tag) AS t
+    GROUP BY 1, 2 ORDER BY 1, 2
 ),
 channel_daily AS (
     INSERT INTO analytics_channel_daily (channel_id, day, views, watch_seconds)
@@ -252,7 +312,7 @@ WITH stored AS (
 kept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM stored),
 new_events AS (
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           v.channel_id, v.category, v.language, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+           v.channel_id, v.category, v.language, v.tags, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM stored x JOIN api_video v ON v.id = x.video_id
 ),
 viewers AS (
@@ -275,6 +335,36 @@ video_dims AS (
          LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (video_id, day, dimension, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+channel_hourly AS (
+    INSERT INTO analytics_channel_hourly AS r (channel_id, hour, views, watch_seconds)
+    SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (channel_id, hour) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+channel_dims AS (
+    INSERT INTO analytics_channel_daily_dim AS r (channel_id, dimension, day, value, views, watch_seconds)
+    SELECT channel_id, d.dimension, day, d.value, count(*), sum(watch_seconds)
+    FROM new_events,
+         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (channel_id, dimension, day, value) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+channel_viewers AS (
+    INSERT INTO analytics_channel_daily_viewer (channel_id, day, viewer_hash)
+    SELECT DISTINCT channel_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+),
+tag_daily AS (  -- a tag given twice counts once
+    INSERT INTO analytics_tag_daily AS r (day, tag, views, watch_seconds)
+    SELECT day, t.tag, count(*), sum(watch_seconds)
+    FROM new_events CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(tags) AS tag) AS t
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (day, tag) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
 ),
 channel_daily AS (

@@ -19,6 +19,23 @@ ROLLUP_FINGERPRINTS = {
     " WHERE t.views IS DISTINCT FROM h.v OR abs(t.watch_seconds - h.w) > 1e-6 * greatest(1, h.w)"
     " OR t.watch_seconds IS NULL OR h.w IS NULL OR t.views_level <> analytics_total_level(t.views)"
     " OR t.watch_level <> analytics_total_level(t.watch_seconds)",
+    "channel_hourly": "SELECT md5(string_agg(channel_id || hour::text || views || round(watch_seconds::numeric, 3), ','"
+    " ORDER BY channel_id, hour)) FROM analytics_channel_hourly",
+    "channel_dims": "SELECT md5(string_agg(channel_id || dimension || day::text || value || views, ','"
+    " ORDER BY channel_id, dimension, day, value)) FROM analytics_channel_daily_dim",
+    "channel_viewers": "SELECT md5(string_agg(channel_id || day::text || viewer_hash::text, ','"
+    " ORDER BY channel_id, day, viewer_hash)) FROM analytics_channel_daily_viewer",
+    "tags": "SELECT md5(string_agg(day::text || tag || views || round(watch_seconds::numeric, 3), ','"
+    " ORDER BY day, tag)) FROM analytics_tag_daily",
+    # the channel and tag rollups are the per-video ones summed over today's channels and tags (a count of
+    # the rows that differ)
+    "channel_hourly_match": "SELECT count(*) FROM analytics_channel_hourly c FULL JOIN (SELECT v.channel_id, h.hour,"
+    " sum(h.views) AS views FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id GROUP BY 1, 2) s"
+    " USING (channel_id, hour) WHERE c.views IS DISTINCT FROM s.views",
+    "tags_match": "SELECT count(*) FROM analytics_tag_daily g FULL JOIN (SELECT (h.hour AT TIME ZONE 'UTC')::date AS day,"
+    " t.tag, sum(h.views) AS views FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id"
+    " CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(v.tags) AS tag) AS t GROUP BY 1, 2) s USING (day, tag)"
+    " WHERE g.views IS DISTINCT FROM s.views",
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }

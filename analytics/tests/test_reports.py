@@ -147,6 +147,76 @@ def test_a_channel_series_is_the_sum_of_its_videos_series(owner_client, watched,
     assert body["totals"]["views"] == 21
 
 
+def test_a_channel_breakdown_and_its_viewers_are_those_of_its_videos(owner_client, watched, channel):
+    """A channel's breakdowns and distinct viewers come from its own rollups: each equals its videos'
+    (a viewer who watched two of its videos counts once)."""
+    for dimension in ("country", "device"):
+        params = {"dimension": dimension, "metrics": "views,watch_seconds"}
+        expected: dict[str, list[float]] = {}
+        for video in watched:
+            rows = owner_client.get(f"/api/v1/analytics/videos/{video.pk}", params).json()["rows"]
+            for value, views, watch in rows:
+                sums = expected.setdefault(value, [0, 0.0])
+                sums[0] += views
+                sums[1] += watch
+        body = owner_client.get(f"/api/v1/analytics/channels/{channel.pk}", params).json()
+        assert {value: (views, round(watch, 3)) for value, views, watch in body["rows"]} == {
+            value: (views, round(watch, 3)) for value, (views, watch) in expected.items()
+        }
+        assert [row[1] for row in body["rows"]] == sorted((row[1] for row in body["rows"]), reverse=True)
+    # viewer-0 and viewer-1 watched the first video, viewer-9 the second; viewer-0 watches the second too
+    assert events_ingest(raw_events=[event(watched[1], viewer_id="viewer-0")]).accepted == 1
+    params = {"metrics": "unique_viewers", "granularity": "month"}
+    body = owner_client.get(f"/api/v1/analytics/channels/{channel.pk}", params).json()
+    assert body["totals"]["unique_viewers"] == 3
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT viewer_id) FROM analytics_view_event WHERE video_id = ANY(%s)"
+            " AND occurred_at >= now() - interval '26 days'",
+            [[v.pk for v in watched]],
+        )
+        assert cursor.fetchone()[0] == 3
+        cursor.execute(ROLLUP_FINGERPRINTS["channel_hourly_match"])
+        assert cursor.fetchone()[0] == 0
+
+
+def test_top_tags_come_from_the_tag_rollup_and_match_the_catalogue(make_user, client_for, make_video):
+    """`top` by tag reads the daily tag rollup, unfiltered; filtered, the per-video rollups joined to the
+    videos' tags: both equal plain SQL over the events, a tag given twice counting once."""
+    soup = make_video(title="soup", tags=["kimchi", "soup", "kimchi"])
+    stew = make_video(title="stew", tags=["kimchi", "stew"])
+    make_video(title="unwatched", tags=["kimchi"])
+    now = datetime.now(UTC) - timedelta(hours=1)
+    events = [event(soup, at=now - timedelta(days=d), watch=2.0) for d in (0, 1, 1, 29)]
+    events += [event(stew, at=now - timedelta(days=3), watch=4.5) for _ in range(3)]
+    assert events_ingest(raw_events=events).accepted == 7
+    analyst = client_for(make_user(groups=("analysts",)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT t.tag, count(*), sum(x.watch_seconds) FROM analytics_view_event x
+               JOIN api_video v ON v.id = x.video_id CROSS JOIN LATERAL (SELECT DISTINCT unnest(v.tags)) AS t(tag)
+               WHERE (x.occurred_at AT TIME ZONE 'UTC')::date >= %s GROUP BY 1""",
+            [TODAY - timedelta(days=27)],
+        )
+        expected = {tag: (views, watch) for tag, views, watch in cursor.fetchall()}
+        cursor.execute(ROLLUP_FINGERPRINTS["tags_match"])
+        assert cursor.fetchone()[0] == 0
+    assert expected == {"kimchi": (6, 19.5), "soup": (3, 6.0), "stew": (3, 13.5)}
+    for filters in ({}, {"category": "howto"}):
+        views = analyst.get("/api/v1/analytics/top", {"dimension": "tag", **filters}).json()
+        assert views["rows"] == [["kimchi", 6], ["soup", 3], ["stew", 3]]
+        assert views["totals"] == {"views": 12}
+        watch = analyst.get(
+            "/api/v1/analytics/top", {"dimension": "tag", "metric": "watch_seconds", "limit": 2, **filters}
+        ).json()
+        assert watch["rows"] == [["kimchi", 19.5], ["stew", 13.5]]
+        assert watch["totals"] == {"watch_seconds": 39.0}
+    everything = analyst.get(
+        "/api/v1/analytics/top", {"dimension": "tag", "start": (TODAY - timedelta(days=60)).isoformat()}
+    )
+    assert everything.json()["rows"][0] == ["kimchi", 7]
+
+
 def test_top_channels_come_from_the_channel_rollup_and_match_their_videos(
     make_user, client_for, watched, channel
 ):
