@@ -109,10 +109,11 @@ def _truncate_analytics_after_transactional_tests(request):
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         from django.db import connection
 
-        from analytics.services import ROLLUPS_TABLES
+        from analytics.services import ENGAGEMENT_TABLE, ROLLUPS_TABLES
 
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE analytics_view_event, analytics_trending_window, analytics_trending_snapshot, "
-                "search_suggestion_change, api_rate_counter, " + ", ".join(ROLLUPS_TABLES)
+                "search_suggestion_change, api_rate_counter, "
+                + ", ".join((*ROLLUPS_TABLES, ENGAGEMENT_TABLE))
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
 from api.exceptions import InvalidInputError
 from config.replicas import read_connection
@@ -33,10 +33,11 @@ class Column(TypedDict):
     type: str  # dimension or metric
 
 
-class Report(TypedDict):
-    columns: list[Column]
-    rows: list[list[Any]]  # each: the dimension's value, then the metrics in the columns' order
-    totals: dict[str, Number]
+class Report(TypedDict, total=False):
+    columns: Required[list[Column]]
+    rows: Required[list[list[Any]]]  # each: the dimension's value, then the metrics in the columns' order
+    totals: Required[dict[str, Number]]
+    estimated: list[str]  # the metrics given as estimates, when any is
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,8 @@ def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: A
     }
 
 
-# The statements of a video's or a channel's report: over the video's rollups or the channel's own (likes
-# and comments over the videos of `report_videos`), from %(start)s to %(end_excl)s (dates, the end
-# excluded).
+# The statements of a video's or a channel's report, over the video's rollups or the channel's own (the
+# other parameter is NULL), from %(start)s to %(end_excl)s (dates, the end excluded).
 
 # Views and watch time by viewer country or device (%(dimension)s), from the daily per-dimension rollup
 # of the video or of the channel.
@@ -92,15 +92,10 @@ ORDER BY 2 DESC, 1
 """
 
 # Every bucket of %(granularity)s in the range (generate_series), labelled with %(label)s, each metric
-# from its own rollup or table; a metric not asked for (%(uniques)s, %(likes)s, %(comments)s false) is
-# not read.
+# from its own rollup or table; a metric not asked for (%(uniques)s, %(engagement_days)s and
+# %(engagement_hours)s false) is not read.
 SERIES_SQL = """
-WITH report_videos AS MATERIALIZED (  -- one video, or a channel's: the other parameter is NULL
-    SELECT %(video_id)s::bigint AS id WHERE %(video_id)s::bigint IS NOT NULL
-    UNION ALL
-    SELECT id FROM api_video WHERE channel_id = %(channel_id)s::bigint
-),
-buckets AS (
+WITH buckets AS (
     SELECT bucket
     FROM generate_series(date_trunc(%(granularity)s, %(start)s::timestamp AT TIME ZONE 'UTC', 'UTC'),
                          %(end_excl)s::timestamp AT TIME ZONE 'UTC' - interval '1 second',
@@ -125,53 +120,114 @@ hourly AS (  -- a video's hours, or a channel's days (by day, week or month) or 
     ) AS rows
     GROUP BY 1
 ),
-viewers AS (
+viewers AS (  -- by day each row is a viewer; a channel's by week or month are counted apart (_channel_viewers)
     SELECT date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS bucket,
-           count(DISTINCT viewer_hash) AS n
+           CASE WHEN %(granularity)s = 'day' THEN count(*) ELSE count(DISTINCT viewer_hash) END AS n
+    FROM analytics_video_daily_viewer
+    WHERE %(uniques)s AND video_id = %(video_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
+    GROUP BY 1
+    UNION ALL
+    SELECT day::timestamp AT TIME ZONE 'UTC', count(*) FROM analytics_channel_daily_viewer
+    WHERE %(uniques)s AND %(granularity)s = 'day' AND channel_id = %(channel_id)s::bigint
+      AND day >= %(start)s AND day < %(end_excl)s
+    GROUP BY day
+),
+engagement_videos AS MATERIALIZED (  -- by hour: the videos with likes or comments in the range
+    SELECT DISTINCT video_id FROM analytics_video_daily_engagement
+    WHERE %(engagement_hours)s AND (video_id = %(video_id)s::bigint OR channel_id = %(channel_id)s::bigint)
+      AND day >= %(start)s AND day < %(end_excl)s
+),
+engagement AS (  -- likes and comments per day of the video or of the channel's videos; by hour, their rows
+    SELECT date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AS bucket, sum(likes) AS likes,
+           sum(comments) AS comments
     FROM (
-        SELECT day, viewer_hash FROM analytics_video_daily_viewer
-        WHERE %(uniques)s AND %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint
-          AND day >= %(start)s AND day < %(end_excl)s
+        SELECT day, likes, comments FROM analytics_video_daily_engagement
+        WHERE %(engagement_days)s AND video_id = %(video_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
         UNION ALL
-        SELECT day, viewer_hash FROM analytics_channel_daily_viewer
-        WHERE %(uniques)s AND channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
+        SELECT day, likes, comments FROM analytics_video_daily_engagement
+        WHERE %(engagement_days)s AND channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
     ) AS rows
     GROUP BY 1
-),
-likes AS (
-    SELECT date_trunc(%(granularity)s, created_at, 'UTC') AS bucket, count(*) AS n
-    FROM api_reaction
-    WHERE %(likes)s AND kind = 'like' AND video_id IN (SELECT id FROM report_videos)
-      AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC'
-      AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    UNION ALL
+    SELECT date_trunc('hour', created_at, 'UTC'), count(*) FILTER (WHERE kind = 'like'), 0 FROM api_reaction
+    WHERE video_id IN (SELECT video_id FROM engagement_videos)
+      AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+    GROUP BY 1
+    UNION ALL
+    SELECT date_trunc('hour', created_at, 'UTC'), 0, count(*) FROM api_comment
+    WHERE video_id IN (SELECT video_id FROM engagement_videos) AND deleted_at IS NULL
+      AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC' AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
     GROUP BY 1
 ),
-comments AS (
-    SELECT date_trunc(%(granularity)s, created_at, 'UTC') AS bucket, count(*) AS n
-    FROM api_comment
-    WHERE %(comments)s AND deleted_at IS NULL AND video_id IN (SELECT id FROM report_videos)
-      AND created_at >= %(start)s::timestamp AT TIME ZONE 'UTC'
-      AND created_at < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-    GROUP BY 1
-)
-SELECT to_char(buckets.bucket AT TIME ZONE 'UTC', %(label)s), hourly.views, hourly.watch, viewers.n, likes.n,
-       comments.n
-FROM buckets LEFT JOIN hourly USING (bucket) LEFT JOIN viewers USING (bucket) LEFT JOIN likes USING (bucket)
-     LEFT JOIN comments USING (bucket)
+engagement_buckets AS (SELECT bucket, sum(likes) AS likes, sum(comments) AS comments FROM engagement GROUP BY 1)
+SELECT to_char(buckets.bucket AT TIME ZONE 'UTC', %(label)s), hourly.views, hourly.watch, viewers.n,
+       engagement_buckets.likes, engagement_buckets.comments
+FROM buckets LEFT JOIN hourly USING (bucket) LEFT JOIN viewers USING (bucket) LEFT JOIN engagement_buckets USING (bucket)
 ORDER BY buckets.bucket
 """
 
-# The distinct viewers of the whole range (a sum of the buckets' would count a viewer once per bucket).
+# The distinct viewers of a video's range (a sum of the buckets' would count a viewer once per bucket).
 DISTINCT_VIEWERS_SQL = """
-SELECT count(DISTINCT viewer_hash) FROM (
-    SELECT viewer_hash FROM analytics_video_daily_viewer
-    WHERE %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint
-      AND day >= %(start)s AND day < %(end_excl)s
-    UNION ALL
-    SELECT viewer_hash FROM analytics_channel_daily_viewer
-    WHERE channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
-) AS rows
+SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer
+WHERE video_id = %(video_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
 """
+
+# A channel's distinct viewers per bucket and over the range (the row whose label is NULL), among the
+# viewers whose hash is 0 modulo VIEWER_SAMPLE (a partial index holds just those rows), or among all of
+# them on the days of %(days)s.
+CHANNEL_VIEWERS_SQL = {
+    sampled: f"""
+    SELECT to_char(date_trunc(%(granularity)s, day::timestamp AT TIME ZONE 'UTC', 'UTC') AT TIME ZONE 'UTC', %(label)s),
+           count(DISTINCT viewer_hash)
+    FROM analytics_channel_daily_viewer
+    WHERE channel_id = %(channel_id)s::bigint AND day >= %(start)s AND day < %(end_excl)s
+      AND {"(viewer_hash & 15) = 0" if sampled else "day = ANY(%(days)s::date[])"}
+    GROUP BY ROLLUP (1)
+    """
+    for sampled in (True, False)
+}
+VIEWER_SAMPLE = 16  # the partial index's modulo (migrations_sql/0026)
+# A count from the sample is given (times VIEWER_SAMPLE) once the sample holds this many viewers: its
+# standard error is then at most 1% (1/sqrt(10,000)); below, the viewers are counted exactly, from at most
+# ~160,000 distinct hashes.
+VIEWER_SAMPLE_ENOUGH = 10_000
+
+
+def _channel_viewers(
+    request: ReportRequest, params: dict[str, Any], *, buckets: bool
+) -> tuple[dict[str | None, int], bool]:
+    """A channel's distinct viewers over the range (key None) and, with `buckets`, per bucket label, and
+    whether any is an estimate: from the sample where it holds enough viewers, exactly where it does not."""
+    with read_connection().cursor() as cursor:
+        cursor.execute(CHANNEL_VIEWERS_SQL[True], params)
+        sampled = {label: int(n) for label, n in cursor.fetchall()}
+        large = {label for label, n in sampled.items() if n >= VIEWER_SAMPLE_ENOUGH}
+        counts = {label: sampled[label] * VIEWER_SAMPLE for label in large}
+        days = _days(request)
+        if None in large:  # the total is estimated: exact counts for the small buckets' days only
+            days = [day for day in days if buckets and _label(request, day) not in large]
+        if days:
+            cursor.execute(CHANNEL_VIEWERS_SQL[False], {**params, "days": days})
+            exact = {label: int(n) for label, n in cursor.fetchall()}
+            if None in large:
+                exact.pop(None, None)  # the total of those days only
+            counts.update({label: n for label, n in exact.items() if label not in large})
+            counts.setdefault(None, 0)
+    if not buckets:
+        counts = {None: counts[None]}
+    return counts, None in large  # no bucket holds more viewers than the range
+
+
+def _days(request: ReportRequest) -> list[date]:
+    return [request.start + timedelta(days=i) for i in range((request.end - request.start).days + 1)]
+
+
+def _label(request: ReportRequest, day: date) -> str:
+    if request.granularity == "month":
+        return day.strftime("%Y-%m")
+    if request.granularity == "week":
+        return (day - timedelta(days=day.weekday())).isoformat()
+    return day.isoformat()
 
 
 def video_report(
@@ -209,17 +265,26 @@ def _breakdown_report(request: ReportRequest, dimension: str, params: dict[str, 
 
 def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
     """Every bucket of the range, each metric asked for."""
+    engagement = bool({"likes", "comments"} & set(request.metrics))
     params = {
         **params,
         "channel_days": params["channel_id"] is not None and request.granularity != "hour",
         "channel_hours": params["channel_id"] is not None and request.granularity == "hour",
         "uniques": "unique_viewers" in request.metrics,
-        "likes": "likes" in request.metrics,
-        "comments": "comments" in request.metrics,
+        "engagement_days": engagement and request.granularity != "hour",
+        "engagement_hours": engagement and request.granularity == "hour",
     }
     rows = _run(SERIES_SQL, params)
     series = [(label, _metric_values(v, w, u, lk, cm)) for label, v, w, u, lk, cm in rows]
-    uniques = _distinct_viewers(params) if "unique_viewers" in request.metrics else 0
+    uniques, estimated = 0, False
+    if "unique_viewers" in request.metrics and params["channel_id"] is not None:
+        viewers, estimated = _channel_viewers(request, params, buckets=request.granularity != "day")
+        uniques = viewers[None]
+        if request.granularity != "day":
+            for label, metrics in series:
+                metrics["unique_viewers"] = viewers.get(label, 0)
+    elif "unique_viewers" in request.metrics:
+        uniques = _distinct_viewers(params)
     totals = _metric_values(
         sum(m["views"] for _, m in series),
         sum(m["watch_seconds"] for _, m in series),
@@ -227,12 +292,15 @@ def _series_report(request: ReportRequest, params: dict[str, Any]) -> Report:
         sum(m["likes"] for _, m in series),
         sum(m["comments"] for _, m in series),
     )
-    return _shape(
+    report = _shape(
         request,
         request.granularity,
         [(label, *[m[k] for k in request.metrics]) for label, m in series],
         totals,
     )
+    if estimated:
+        report["estimated"] = ["unique_viewers"]
+    return report
 
 
 def _distinct_viewers(params: dict[str, Any]) -> int:
@@ -278,54 +346,35 @@ def top_report(*, request: TopRequest) -> Report:
         "end_excl": request.end + timedelta(days=1),
         "limit": request.limit,
     }
-    if request.metric in ("likes", "comments") and (
-        request.dimension == "country" or "country" in request.filters
-    ):
-        raise InvalidInputError({"metric": ["Likes and comments carry no viewer country."]})
+    if request.metric in ("likes", "comments"):
+        if request.dimension == "country" or "country" in request.filters:
+            raise InvalidInputError({"metric": ["Likes and comments carry no viewer country."]})
+        return _top_shape(request, _top_engagement(request, params))
+    return _top_shape(request, _top_views(request, params))
+
+
+def _top_views(request: TopRequest, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of `top` by views or watch time: (value, metric, total over every value)."""
     value_column = "watch_seconds" if request.metric == "watch_seconds" else "views"
-    if (
-        request.metric in ("views", "watch_seconds")
-        and request.dimension in GLOBAL_DIMENSIONS
-        and not request.filters
-    ):
+    if request.dimension in GLOBAL_DIMENSIONS and not request.filters:
         sql = f"""
             SELECT value, sum({value_column}) AS m, sum(sum({value_column})) OVER () AS total
             FROM analytics_daily_dim WHERE dimension = %(dimension)s AND day >= %(start)s AND day < %(end_excl)s
             GROUP BY value ORDER BY m DESC, value LIMIT %(limit)s
         """
-        return _top_shape(request, _run(sql, {**params, "dimension": request.dimension}))
-    if request.metric in ("views", "watch_seconds") and request.dimension == "tag" and not request.filters:
+        return _run(sql, {**params, "dimension": request.dimension})
+    if request.dimension == "tag" and not request.filters:
         sql = f"""
             SELECT tag, sum({value_column}) AS m, sum(sum({value_column})) OVER () AS total
             FROM analytics_tag_daily WHERE day >= %(start)s AND day < %(end_excl)s
             GROUP BY tag ORDER BY m DESC, tag LIMIT %(limit)s
         """
-        return _top_shape(request, _run(sql, params))
-    if request.metric in ("likes", "comments"):
-        # one join of the reactions or comments of the range with the catalogue, grouped once
-        table, kind = (
-            ("api_reaction", "AND r.kind = 'like'")
-            if request.metric == "likes"
-            else ("api_comment", "AND r.deleted_at IS NULL")
-        )
-        joins = TAG_JOIN if request.dimension == "tag" else ""
-        sql = f"""
-            SELECT {DIMENSION_SQL[request.dimension]} AS value, count(*) AS m, sum(count(*)) OVER () AS total
-            FROM {table} r JOIN api_video v ON v.id = r.video_id {joins}
-            WHERE r.created_at >= %(start)s AND r.created_at < %(end_excl)s {kind}
-              AND {" AND ".join(_catalogue_conditions(request, params))}
-            GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
-        """
-        return _top_shape(request, _run(sql, params))
-    if request.metric in ("views", "watch_seconds") and request.dimension == "video" and not request.filters:
+        return _run(sql, params)
+    if request.dimension == "video" and not request.filters:
         rows = _top_videos_by_totals(request, params, value_column)
         if rows is not None:
-            return _top_shape(request, rows)
-    if (
-        request.metric in ("views", "watch_seconds")
-        and request.dimension == "channel"
-        and set(request.filters) <= {"channel"}
-    ):
+            return rows
+    if request.dimension == "channel" and set(request.filters) <= {"channel"}:
         # channels from their own daily rollup: at most one row per channel and day, not one per video and hour
         channel_filter = "AND channel_id = ANY(%(channel)s)" if "channel" in request.filters else ""
         params["channel"] = request.filters.get("channel")
@@ -335,7 +384,7 @@ def top_report(*, request: TopRequest) -> Report:
             WHERE day >= %(start)s AND day < %(end_excl)s {channel_filter}
             GROUP BY channel_id ORDER BY m DESC, value LIMIT %(limit)s
         """
-        return _top_shape(request, _run(sql, params))
+        return _run(sql, params)
     source, dimension_sql = _top_source(request, params, value_column)
     joins = TAG_JOIN if request.dimension == "tag" else ""
     sql = f"""
@@ -344,38 +393,92 @@ def top_report(*, request: TopRequest) -> Report:
         WHERE {" AND ".join(_catalogue_conditions(request, params))}
         GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
     """
-    return _top_shape(request, _run(sql, params))
+    return _run(sql, params)
+
+
+def _top_engagement(request: TopRequest, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of `top` by likes or comments: (value, metric, total over every value)."""
+    if (
+        request.dimension == "video"
+        and not request.filters
+        and (request.end - request.start).days > TOP_WALK_ENGAGEMENT_DAYS
+    ):
+        rows = _top_videos_by_totals(request, params, request.metric)
+        if rows is not None:
+            return rows
+    # from the likes and comments per video and day, which carry the video's channel, category, language
+    # and tags (the catalogue's columns, under the catalogue's alias `v`)
+    joins = TAG_JOIN if request.dimension == "tag" else ""
+    dimension_sql = "v.video_id::text" if request.dimension == "video" else DIMENSION_SQL[request.dimension]
+    sql = f"""
+        SELECT {dimension_sql} AS value, sum(v.{request.metric}) AS m, sum(sum(v.{request.metric})) OVER () AS total
+        FROM analytics_video_daily_engagement v {joins}
+        WHERE v.day >= %(start)s AND v.day < %(end_excl)s AND v.{request.metric} > 0
+          AND {" AND ".join(_catalogue_conditions(request, params))}
+        GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s
+    """
+    return _run(sql, params)
 
 
 # `top` by video: videos walked down the level of their totals over every hour (analytics_video_totals: a
-# level L means a total under 1.25^L, an upper bound of the video's views or watch time in any range), in
+# level L means a total under 1.25^L, an upper bound of the video's views or watch time in any range), or
+# down their all-time likes or comments, in
 # growing batches, each batch's exact sums over the range read from the hourly rollup; the walk stops once
 # the `limit`-th best exceeds the bound of every video not yet walked. Past TOP_WALK_MAX videos (a range
 # holding a small share of long histories) the plain aggregate answers.
 TOP_WALK_FIRST, TOP_WALK_MAX = 200, 40_000
 LEVEL_BASE = 1.25
-TOTALS_WALK_SQL = {  # the videos that still exist (a deleted video's rollups stay until a rebuild)
-    metric: f"""
-    SELECT t.video_id, t.{level} FROM analytics_video_totals t
-    WHERE EXISTS (SELECT FROM api_video v WHERE v.id = t.video_id)
-    ORDER BY t.{level} DESC, t.video_id DESC LIMIT %(batch)s OFFSET %(walked)s
-    """
-    for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
+# Likes and comments are walked down the videos' own counts (api_video's like_count and comment_count,
+# each video's likes and comments of all time), for ranges of more than TOP_WALK_ENGAGEMENT_DAYS days:
+# over a shorter range the aggregate of its rows is cheaper than a walk that finds the range's best far
+# down the all-time counts.
+TOP_WALK_ENGAGEMENT_DAYS = 180
+TOTALS_WALK_SQL = {  # (video id, its bound), the videos that still exist (a deleted video's rollups stay)
+    **{
+        metric: f"""
+        SELECT t.video_id, CASE WHEN t.{level} > 0 THEN power({LEVEL_BASE}::float8, t.{level}) ELSE 0 END
+        FROM analytics_video_totals t
+        WHERE EXISTS (SELECT FROM api_video v WHERE v.id = t.video_id)
+        ORDER BY t.{level} DESC, t.video_id DESC LIMIT %(batch)s OFFSET %(walked)s
+        """
+        for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
+    },
+    **{
+        metric: f"SELECT id, {count} FROM api_video ORDER BY {count} DESC, id DESC LIMIT %(batch)s OFFSET %(walked)s"
+        for metric, count in (("likes", "like_count"), ("comments", "comment_count"))
+    },
 }
 RANGE_SUMS_SQL = {
-    metric: f"""
-    SELECT video_id, sum({metric}) FROM analytics_video_hourly
-    WHERE video_id = ANY(%(ids)s) AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC'
-      AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
-    GROUP BY video_id HAVING sum({metric}) > 0
-    """
-    for metric in ("views", "watch_seconds")
+    **{
+        metric: f"""
+        SELECT video_id, sum({metric}) FROM analytics_video_hourly
+        WHERE video_id = ANY(%(ids)s) AND hour >= %(start)s::timestamp AT TIME ZONE 'UTC'
+          AND hour < %(end_excl)s::timestamp AT TIME ZONE 'UTC'
+        GROUP BY video_id HAVING sum({metric}) > 0
+        """
+        for metric in ("views", "watch_seconds")
+    },
+    **{
+        metric: f"""
+        SELECT video_id, sum({metric}) FROM analytics_video_daily_engagement
+        WHERE video_id = ANY(%(ids)s) AND day >= %(start)s AND day < %(end_excl)s
+        GROUP BY video_id HAVING sum({metric}) > 0
+        """
+        for metric in ("likes", "comments")
+    },
 }
-# every view of the range, once (each event is in the category rollup once)
 RANGE_TOTAL_SQL = {
-    metric: f"SELECT coalesce(sum({metric}), 0) FROM analytics_daily_dim "
-    "WHERE dimension = 'category' AND day >= %(start)s AND day < %(end_excl)s"
-    for metric in ("views", "watch_seconds")
+    # every view of the range, once (each event is in the category rollup once)
+    **{
+        metric: f"SELECT coalesce(sum({metric}), 0) FROM analytics_daily_dim "
+        "WHERE dimension = 'category' AND day >= %(start)s AND day < %(end_excl)s"
+        for metric in ("views", "watch_seconds")
+    },
+    **{
+        metric: f"SELECT coalesce(sum({metric}), 0) FROM analytics_video_daily_engagement "
+        "WHERE day >= %(start)s AND day < %(end_excl)s"
+        for metric in ("likes", "comments")
+    },
 }
 
 
@@ -399,10 +502,7 @@ def _top_videos_by_totals(
             best.extend((float(m), str(video_id)) for video_id, m in cursor.fetchall())
             best.sort(key=lambda row: (-row[0], row[1]))
             del best[request.limit :]
-            level = int(
-                candidates[-1][1]
-            )  # no video further down has a higher level, nor more in all its hours
-            bound = LEVEL_BASE**level if level > 0 else 0.0
+            bound = float(candidates[-1][1])  # no video further down has more in all its hours
             if len(candidates) < batch or (
                 len(best) == request.limit and best[-1][0] > bound * (1 + 1e-9) + 1e-6
             ):

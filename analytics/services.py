@@ -136,6 +136,8 @@ ROLLUPS_TABLES = (
     "analytics_channel_daily_viewer",
     "analytics_tag_daily",
 )
+# kept by triggers on the reactions and comments, recounted by a rebuild
+ENGAGEMENT_TABLE = "analytics_video_daily_engagement"
 
 
 @transaction.atomic
@@ -150,6 +152,8 @@ def rollups_rebuild() -> int:
         cursor.execute("SELECT analytics_counters_sync()")
         cursor.execute(statements.ROLLUPS_REBUILD, {"decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH})
         (folded,) = cursor.fetchone()
+        cursor.execute(f"TRUNCATE {ENGAGEMENT_TABLE}")
+        cursor.execute(statements.ENGAGEMENT_REBUILD)
         return int(folded)
 
 

@@ -297,6 +297,22 @@ trending AS (
 SELECT count(*) FROM all_events
 """
 
+# The likes and comments per video and day recounted from every reaction and comment, into the emptied
+# table (the statement of migrations_sql/0025, which first filled it).
+ENGAGEMENT_REBUILD = """
+INSERT INTO analytics_video_daily_engagement (day, video_id, channel_id, category, language, tags, likes, comments)
+SELECT d.day, d.video_id, v.channel_id, v.category, v.language, v.tags, d.likes, d.comments
+FROM (SELECT day, video_id, sum(likes) AS likes, sum(comments) AS comments
+      FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, video_id, 1 AS likes, 0 AS comments
+            FROM api_reaction WHERE kind = 'like'
+            UNION ALL
+            SELECT (created_at AT TIME ZONE 'UTC')::date, video_id, 0, 1 FROM api_comment WHERE deleted_at IS NULL
+           ) AS changes
+      GROUP BY 1, 2) AS d
+JOIN api_video v ON v.id = d.video_id
+ORDER BY 1, 2
+"""
+
 # The demo seeder's bulk path (analytics.seeding): one chunk of generated events, in the session's
 # temporary table seed_chunk, stored, kept for the final fold (seed_stored), and folded into the rollups
 # that INGEST writes, but trending and view counts (SEED_FOLD_COUNTS, once at the end). Two workers run

@@ -137,6 +137,11 @@ class ReportSerializer(serializers.Serializer[Any]):
     columns = serializers.ListField(child=serializers.DictField())
     rows = serializers.ListField(child=serializers.ListField())
     totals = serializers.DictField()
+    estimated = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The metrics given as estimates (a large channel's unique_viewers), when any is.",
+    )
 
 
 def may_read_reports(user: Any, owner_id: int) -> bool:

@@ -110,6 +110,9 @@ class Video(models.Model):
             GinIndex(fields=["category", "language", "region", "duration_s"], name="video_filters_gin"),
             # Not on view_count: ingestion's updates of it stay HOT (its copy on the trending row orders).
             models.Index(RATING.desc(), F("id").desc(), name="video_rating_idx"),
+            # `top` by likes or comments over long ranges walks videos down their counts (analytics.reports)
+            models.Index(F("like_count").desc(), F("id").desc(), name="video_likes_idx"),
+            models.Index(F("comment_count").desc(), F("id").desc(), name="video_comments_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -59,7 +59,11 @@ class CatalogueSeeder:
 
     def reset(self, cursor) -> None:
         self.log("Deleting the catalogue and seeded users")
-        cursor.execute("TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel CASCADE")
+        # TRUNCATE fires no row triggers: the likes and comments counted from these rows go with them
+        cursor.execute(
+            "TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel, "
+            "analytics_video_daily_engagement CASCADE"
+        )
         cursor.execute(
             "DELETE FROM authtoken_token WHERE user_id IN (SELECT id FROM auth_user WHERE username LIKE %s)",
             ["seed-%"],
@@ -226,19 +230,19 @@ class CatalogueSeeder:
                     INSERT INTO api_reaction (video_id, user_id, kind, created_at)
                     SELECT v.id, %(first)s + ((v.id * 7919 + g) %% %(users)s),
                            CASE WHEN g < v.like_count THEN 'like' ELSE 'dislike' END,
-                           v.published_at + (g + 1) * interval '7 minutes'
+                           least(v.published_at + (g + 1) * interval '7 minutes', %(now)s)
                     FROM api_video v, generate_series(0, v.like_count + v.dislike_count - 1) AS g
                     WHERE v.id BETWEEN %(start)s AND %(end)s
                     """,
-                    {"first": first_user, "users": users, "start": start, "end": end},
+                    {"first": first_user, "users": users, "start": start, "end": end, "now": self.now},
                 )
                 cursor.execute(
                     """
                     INSERT INTO api_comment (video_id, author_id, parent_id, text, created_at, updated_at)
                     SELECT v.id, %(first)s + ((v.id * 104729 + g) %% %(users)s), NULL,
                            (%(texts)s::jsonb -> v.language ->> (g %% jsonb_array_length(%(texts)s::jsonb -> v.language))::int),
-                           v.published_at + (g + 1) * interval '13 minutes',
-                           v.published_at + (g + 1) * interval '13 minutes'
+                           least(v.published_at + (g + 1) * interval '13 minutes', %(now)s),
+                           least(v.published_at + (g + 1) * interval '13 minutes', %(now)s)
                     FROM api_video v, generate_series(0, v.comment_count - 1) AS g
                     WHERE v.id BETWEEN %(start)s AND %(end)s
                     """,
@@ -247,6 +251,7 @@ class CatalogueSeeder:
                         "users": users,
                         "start": start,
                         "end": end,
+                        "now": self.now,
                         "texts": json.dumps(texts),
                     },
                 )

@@ -24,6 +24,12 @@ HTTP_P95_TARGETS_MS = {
     "report:top_default": 50,
     "report:top_video_watch_28d": 50,
     "report:top_channel_28d": 500,
+    "report:top_tag_28d": 500,
+    "report:top_tag_likes_3y": 500,
+    "report:top_video_likes_3y": 500,
+    "report:largest_channel_hour_30d": 500,
+    "report:largest_channel_country_60d": 500,
+    "report:largest_channel_every_metric_28d": 500,
 }
 INGEST_TARGET_EVENTS_PER_S = 10_000
 

@@ -69,6 +69,9 @@ def analytics_paths(subjects: dict) -> dict[str, str]:
     year = f"start={today - timedelta(days=364)}&end={today}"
     quarter = f"start={today - timedelta(days=89)}&end={today}"
     month = f"start={today - timedelta(days=29)}&end={today}"
+    three_years = today - timedelta(days=1095)
+    largest = f"/api/v1/analytics/channels/{subjects['largest_channel']}"
+    every_metric = "views,watch_seconds,avg_view_seconds,unique_viewers,likes,comments"
     return {
         "trending:now": "/api/v1/trending/videos?window=now",
         "trending:24h": "/api/v1/trending/videos?window=24h",
@@ -80,4 +83,11 @@ def analytics_paths(subjects: dict) -> dict[str, str]:
         "report:top_default": "/api/v1/analytics/top",
         "report:top_video_watch_28d": "/api/v1/analytics/top?dimension=video&metric=watch_seconds",
         "report:top_channel_28d": "/api/v1/analytics/top?dimension=channel",
+        # the shapes that summed every video's rows before they had rollups of their own (issue 18)
+        "report:top_tag_28d": "/api/v1/analytics/top?dimension=tag",
+        "report:top_tag_likes_3y": f"/api/v1/analytics/top?dimension=tag&metric=likes&start={three_years}",
+        "report:top_video_likes_3y": f"/api/v1/analytics/top?metric=likes&start={three_years}",
+        "report:largest_channel_hour_30d": f"{largest}?granularity=hour&start={today - timedelta(days=29)}",
+        "report:largest_channel_country_60d": f"{largest}?dimension=country&start={today - timedelta(days=59)}",
+        "report:largest_channel_every_metric_28d": f"{largest}?metrics={every_metric}",
     }

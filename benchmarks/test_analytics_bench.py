@@ -144,13 +144,19 @@ def top_request(dimension: str, metric: str, days: int = 28) -> reports.TopReque
     )
 
 
+# every shape over the default 28 days and the documented longest range, 3 years (the naive baseline over
+# 28 days only: over 3 years it reads every event)
+TOP_RANGES = {"28d": 28, "3y": 1096}
+
+
+@pytest.mark.parametrize("span", list(TOP_RANGES))
 @pytest.mark.parametrize(("dimension", "metric"), TOP_SHAPES)
-def test_top_shape_ours(benchmark, subjects, dimension, metric):
-    benchmark.group = f"top:{dimension}:{metric}:28d"
+def test_top_shape_ours(benchmark, subjects, dimension, metric, span):
+    benchmark.group = f"top:{dimension}:{metric}:{span}"
     benchmark.extra_info.update(kind="ours")
     benchmark.pedantic(
         reports.top_report,
-        kwargs={"request": top_request(dimension, metric)},
+        kwargs={"request": top_request(dimension, metric, TOP_RANGES[span])},
         rounds=ROUNDS_TOP,
         warmup_rounds=1,
     )
@@ -176,7 +182,14 @@ LARGEST_CHANNEL_SHAPES = {
         None,
         28,
     ),
+    "day_3y_every_metric": (
+        "day",
+        ("views", "watch_seconds", "avg_view_seconds", "unique_viewers", "likes", "comments"),
+        None,
+        1096,
+    ),
     "country_60d": ("day", ("views", "watch_seconds"), "country", 60),
+    "country_3y": ("day", ("views", "watch_seconds"), "country", 1096),
     "device_28d": ("day", ("views", "watch_seconds"), "device", 28),
 }
 

@@ -158,3 +158,85 @@ CREATE OR REPLACE TRIGGER analytics_video_totals_insert AFTER INSERT ON analytic
 CREATE OR REPLACE TRIGGER analytics_video_totals_update AFTER UPDATE ON analytics_video_hourly
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION analytics_video_totals_update();
+
+-- Likes and comments per video and day (analytics_video_daily_engagement): each statement that writes
+-- reactions or comments adds its net change per video and day of creation, with the video's channel,
+-- category, language and tags (kept from the first count of the row), rows in key order. A change that
+-- nets to nothing (a comment's text edited) writes nothing.
+CREATE OR REPLACE FUNCTION analytics_engagement_add(video_ids bigint[], created timestamptz[], likes integer[],
+                                                    comments integer[]) RETURNS void
+    LANGUAGE sql AS $$
+    INSERT INTO analytics_video_daily_engagement AS e
+        (day, video_id, channel_id, category, language, tags, likes, comments)
+    SELECT d.day, d.video_id, v.channel_id, v.category, v.language, v.tags, d.likes, d.comments
+    FROM (SELECT (c.created AT TIME ZONE 'UTC')::date AS day, c.video_id, sum(c.likes)::integer AS likes,
+                 sum(c.comments)::integer AS comments
+          FROM unnest(video_ids, created, likes, comments) AS c(video_id, created, likes, comments)
+          GROUP BY 1, 2 HAVING sum(c.likes) <> 0 OR sum(c.comments) <> 0) AS d
+    JOIN api_video v ON v.id = d.video_id
+    ORDER BY d.day, d.video_id
+    ON CONFLICT (day, video_id) DO UPDATE
+        SET likes = e.likes + EXCLUDED.likes, comments = e.comments + EXCLUDED.comments;
+$$;
+
+CREATE OR REPLACE FUNCTION analytics_engagement_reactions() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[]; created timestamptz[]; likes integer[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(video_id), array_agg(created_at), array_agg(1) INTO ids, created, likes
+        FROM new_rows WHERE kind = 'like';
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(video_id), array_agg(created_at), array_agg(-1) INTO ids, created, likes
+        FROM old_rows WHERE kind = 'like';
+    ELSE
+        SELECT array_agg(video_id), array_agg(created_at), array_agg(n) INTO ids, created, likes
+        FROM (SELECT video_id, created_at, -1 AS n FROM old_rows WHERE kind = 'like'
+              UNION ALL SELECT video_id, created_at, 1 FROM new_rows WHERE kind = 'like') AS changes;
+    END IF;
+    IF ids IS NOT NULL THEN
+        PERFORM analytics_engagement_add(ids, created, likes, array_fill(0, ARRAY[cardinality(ids)]));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+-- comments counted while not deleted: a placeholder (deleted_at set) is not a comment
+CREATE OR REPLACE FUNCTION analytics_engagement_comments() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[]; created timestamptz[]; comments integer[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(video_id), array_agg(created_at), array_agg(1) INTO ids, created, comments
+        FROM new_rows WHERE deleted_at IS NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(video_id), array_agg(created_at), array_agg(-1) INTO ids, created, comments
+        FROM old_rows WHERE deleted_at IS NULL;
+    ELSE
+        SELECT array_agg(video_id), array_agg(created_at), array_agg(n) INTO ids, created, comments
+        FROM (SELECT video_id, created_at, -1 AS n FROM old_rows WHERE deleted_at IS NULL
+              UNION ALL SELECT video_id, created_at, 1 FROM new_rows WHERE deleted_at IS NULL) AS changes;
+    END IF;
+    IF ids IS NOT NULL THEN
+        PERFORM analytics_engagement_add(ids, created, array_fill(0, ARRAY[cardinality(ids)]), comments);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER analytics_engagement_reaction_insert AFTER INSERT ON api_reaction
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION analytics_engagement_reactions();
+CREATE OR REPLACE TRIGGER analytics_engagement_reaction_update AFTER UPDATE ON api_reaction
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION analytics_engagement_reactions();
+CREATE OR REPLACE TRIGGER analytics_engagement_reaction_delete AFTER DELETE ON api_reaction
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION analytics_engagement_reactions();
+CREATE OR REPLACE TRIGGER analytics_engagement_comment_insert AFTER INSERT ON api_comment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION analytics_engagement_comments();
+CREATE OR REPLACE TRIGGER analytics_engagement_comment_update AFTER UPDATE ON api_comment
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION analytics_engagement_comments();
+CREATE OR REPLACE TRIGGER analytics_engagement_comment_delete AFTER DELETE ON api_comment
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION analytics_engagement_comments();

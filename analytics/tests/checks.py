@@ -36,6 +36,15 @@ ROLLUP_FINGERPRINTS = {
     " t.tag, sum(h.views) AS views FROM analytics_video_hourly h JOIN api_video v ON v.id = h.video_id"
     " CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(v.tags) AS tag) AS t GROUP BY 1, 2) s USING (day, tag)"
     " WHERE g.views IS DISTINCT FROM s.views",
+    "engagement": "SELECT md5(string_agg(day::text || video_id || ':' || likes || ':' || comments, ','"
+    " ORDER BY day, video_id)) FROM analytics_video_daily_engagement WHERE likes <> 0 OR comments <> 0",
+    # the likes and comments per video and day are the reactions' and comments' (a count of the rows that differ)
+    "engagement_match": "SELECT count(*) FROM (SELECT day, video_id, likes, comments FROM analytics_video_daily_engagement"
+    " WHERE likes <> 0 OR comments <> 0) e FULL JOIN (SELECT day, video_id, sum(l)::int AS likes, sum(c)::int AS comments"
+    " FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, video_id, 1 AS l, 0 AS c FROM api_reaction"
+    " WHERE kind = 'like' UNION ALL SELECT (created_at AT TIME ZONE 'UTC')::date, video_id, 0, 1 FROM api_comment"
+    " WHERE deleted_at IS NULL) x GROUP BY 1, 2) s USING (day, video_id)"
+    " WHERE e.likes IS DISTINCT FROM s.likes OR e.comments IS DISTINCT FROM s.comments",
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }

@@ -361,3 +361,140 @@ def test_top_videos_walked_by_their_totals_equal_the_aggregate(
             params,
         )
         assert walked == reports._top_shape(request, expected), (days, metric, limit)
+
+
+def test_likes_and_comments_follow_every_write_and_match_the_catalogue(
+    make_user, client_for, make_video, owner_client, owner, monkeypatch
+):
+    """The likes and comments per video and day follow reactions set, switched and cleared, comments
+    written, edited, emptied to placeholders and deleted, and a reaction backdated by a plain UPDATE: each
+    `top` shape and each report over them equals plain SQL over the reactions and comments."""
+    from api import services
+
+    other = services.channel_create(owner=owner, handle="othermama", name="Other Mama", country="us")
+    soup = make_video(title="soup", tags=["kimchi", "soup", "kimchi"], category="howto", language="ko")
+    song = make_video(title="song", tags=["kimchi", "music"], category="music", language="en", channel=other)
+    users = [client_for(make_user(f"fan{i}")) for i in range(4)]
+    for client, video, kind in (
+        (users[0], soup, "like"),
+        (users[1], soup, "like"),
+        (users[2], soup, "like"),
+        (users[0], soup, "dislike"),  # switched
+        (users[1], song, "like"),
+        (users[3], song, "like"),
+    ):
+        assert (
+            client.put(f"/api/v1/videos/{video.pk}/reaction", {"kind": kind}, format="json").status_code
+            == 200
+        )
+    assert users[2].delete(f"/api/v1/videos/{soup.pk}/reaction").status_code == 200  # cleared
+    first = users[0].post(f"/api/v1/videos/{soup.pk}/comments/", {"text": "one"}, format="json").json()
+    users[1].post(f"/api/v1/videos/{soup.pk}/comments/", {"text": "re", "parent": first["id"]}, format="json")
+    third = users[2].post(f"/api/v1/videos/{song.pk}/comments/", {"text": "three"}, format="json").json()
+    users[2].post(f"/api/v1/videos/{song.pk}/comments/", {"text": "four"}, format="json")
+    assert users[0].delete(f"/api/v1/comments/{first['id']}/").status_code == 204  # a placeholder now
+    users[2].patch(f"/api/v1/comments/{third['id']}/", {"text": "edited"}, format="json")
+    with connection.cursor() as cursor:  # a like moved back three days
+        cursor.execute(
+            "UPDATE api_reaction SET created_at = created_at - interval '3 days' WHERE video_id = %s AND kind = 'like'"
+            " AND id = (SELECT min(id) FROM api_reaction WHERE video_id = %s AND kind = 'like')",
+            [song.pk, song.pk],
+        )
+        cursor.execute(ROLLUP_FINGERPRINTS["engagement_match"])
+        assert cursor.fetchone()[0] == 0
+    analyst = client_for(make_user("analyst", groups=("analysts",)))
+    expected = {
+        ("video", "likes"): [[str(song.pk), 2], [str(soup.pk), 1]],
+        ("channel", "likes"): [[str(other.pk), 2], [str(soup.channel_id), 1]],
+        ("category", "likes"): [["music", 2], ["howto", 1]],
+        ("language", "likes"): [["en", 2], ["ko", 1]],
+        ("tag", "likes"): [["kimchi", 3], ["music", 2], ["soup", 1]],
+        ("video", "comments"): [[str(song.pk), 2], [str(soup.pk), 1]],
+        ("tag", "comments"): [["kimchi", 3], ["music", 2], ["soup", 1]],
+    }
+    for (dimension, metric), rows in expected.items():
+        body = analyst.get("/api/v1/analytics/top", {"dimension": dimension, "metric": metric}).json()
+        assert body["rows"] == rows, (dimension, metric)
+    # over a long range the top videos are walked down their all-time counts: the same rows
+    from analytics import reports
+
+    walks = []
+    walk = reports._top_videos_by_totals
+    monkeypatch.setattr(reports, "_top_videos_by_totals", lambda *args: walks.append(args[2]) or walk(*args))
+    year = (TODAY - timedelta(days=365)).isoformat()
+    for metric in ("likes", "comments"):
+        body = analyst.get("/api/v1/analytics/top", {"metric": metric, "start": year}).json()
+        assert body["rows"] == expected[("video", metric)]
+        assert body["totals"] == {metric: 3}
+    assert walks == ["likes", "comments"]
+    filtered = analyst.get(
+        "/api/v1/analytics/top", {"dimension": "tag", "metric": "likes", "category": "music"}
+    ).json()
+    assert filtered["rows"] == [["kimchi", 2], ["music", 2]]
+    recent = analyst.get(
+        "/api/v1/analytics/top", {"metric": "likes", "start": TODAY.isoformat(), "channel": other.pk}
+    ).json()
+    assert recent["rows"] == [[str(song.pk), 1]]  # the backdated like is outside today
+    for video, likes, comments in ((soup, 1, 1), (song, 2, 2)):
+        body = owner_client.get(f"/api/v1/analytics/videos/{video.pk}", {"metrics": "likes,comments"}).json()
+        assert body["totals"] == {"likes": likes, "comments": comments}
+    body = owner_client.get(f"/api/v1/analytics/channels/{other.pk}", {"metrics": "likes,comments"}).json()
+    assert body["totals"] == {"likes": 2, "comments": 2}
+    assert [row[1] for row in body["rows"] if row[1]] == [1, 1]  # the backdated like three days before
+    hourly = owner_client.get(
+        f"/api/v1/analytics/channels/{other.pk}",
+        {
+            "metrics": "likes,comments",
+            "granularity": "hour",
+            "start": (TODAY - timedelta(days=4)).isoformat(),
+        },
+    ).json()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT to_char(date_trunc('hour', created_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:00:00"Z"'),
+                      count(*) FROM api_reaction WHERE video_id = %s AND kind = 'like' GROUP BY 1""",
+            [song.pk],
+        )
+        likes_by_hour = dict(cursor.fetchall())
+    assert {row[0]: row[1] for row in hourly["rows"] if row[1]} == likes_by_hour
+    assert hourly["totals"] == {"likes": 2, "comments": 2} and len(likes_by_hour) == 2
+
+
+def test_a_channels_many_viewers_are_estimated_from_a_sample(owner_client, make_video, channel, monkeypatch):
+    """A channel's distinct viewers are exact while few; past VIEWER_SAMPLE_ENOUGH in the sample of hashes
+    0 modulo 16 they are the sample's count times 16, and the report says `estimated`. By day each bucket
+    stays exact."""
+    from analytics import reports
+
+    videos = [make_video(title="a"), make_video(title="b")]
+    now = datetime.now(UTC) - timedelta(hours=1)
+    events = [
+        event(videos[i % 2], at=now - timedelta(days=i % 10), viewer_id=f"person-{i}") for i in range(800)
+    ]
+    events += [event(videos[1], at=now, viewer_id=f"person-{i}") for i in range(0, 800, 7)]  # come back
+    assert events_ingest(raw_events=events).accepted == len(events)
+    url = f"/api/v1/analytics/channels/{channel.pk}"
+    for granularity in ("day", "week", "month"):
+        exact = owner_client.get(url, {"metrics": "unique_viewers", "granularity": granularity}).json()
+        assert exact["totals"] == {"unique_viewers": 800} and "estimated" not in exact
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT viewer_hash) FROM analytics_channel_daily_viewer WHERE (viewer_hash & 15) = 0"
+        )
+        in_sample = cursor.fetchone()[0]
+    assert 20 <= in_sample <= 90  # about 800 / 16
+    monkeypatch.setattr(reports, "VIEWER_SAMPLE_ENOUGH", 10)
+    monthly = owner_client.get(url, {"metrics": "unique_viewers", "granularity": "month"}).json()
+    assert monthly["estimated"] == ["unique_viewers"]
+    assert monthly["totals"]["unique_viewers"] == in_sample * 16
+    daily = owner_client.get(url, {"metrics": "unique_viewers,views"}).json()
+    assert daily["estimated"] == ["unique_viewers"] and daily["totals"]["unique_viewers"] == in_sample * 16
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_char(day, 'YYYY-MM-DD'), count(*) FROM analytics_channel_daily_viewer GROUP BY 1"
+        )
+        per_day = dict(cursor.fetchall())
+    assert {row[0]: row[1] for row in daily["rows"] if row[1]} == per_day  # exact by day
+    weekly = owner_client.get(url, {"metrics": "unique_viewers", "granularity": "week"}).json()
+    assert weekly["totals"]["unique_viewers"] == in_sample * 16
+    assert sum(row[1] for row in weekly["rows"]) >= 800  # a week's small count stays exact

@@ -19,7 +19,7 @@ def catalogue_100k(django_db_setup, django_db_blocker):
             cursor.execute(
                 "TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel, "
                 "search_document, search_lexicon, search_suggestion, search_suggestion_top, "
-                "analytics_video_trending CASCADE"
+                "analytics_video_trending, analytics_video_daily_engagement CASCADE"
             )
             cursor.execute("DELETE FROM authtoken_token")
             cursor.execute("DELETE FROM auth_user WHERE username LIKE 'seed-%%'")
