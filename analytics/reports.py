@@ -408,7 +408,7 @@ def _top_engagement(request: TopRequest, params: dict[str, Any]) -> list[tuple[A
             return rows
     # from the likes and comments per video and day, which carry the video's channel, category, language
     # and tags (the catalogue's columns, under the catalogue's alias `v`)
-    joins = TAG_JOIN if request.dimension == "tag" else ""
+    joins = "CROSS JOIN LATERAL unnest(v.tags) AS t(tag)" if request.dimension == "tag" else ""  # each once
     dimension_sql = "v.video_id::text" if request.dimension == "video" else DIMENSION_SQL[request.dimension]
     sql = f"""
         SELECT {dimension_sql} AS value, sum(v.{request.metric}) AS m, sum(sum(v.{request.metric})) OVER () AS total

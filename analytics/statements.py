@@ -301,7 +301,8 @@ SELECT count(*) FROM all_events
 # table (the statement of migrations_sql/0025, which first filled it).
 ENGAGEMENT_REBUILD = """
 INSERT INTO analytics_video_daily_engagement (day, video_id, channel_id, category, language, tags, likes, comments)
-SELECT d.day, d.video_id, v.channel_id, v.category, v.language, v.tags, d.likes, d.comments
+SELECT d.day, d.video_id, v.channel_id, v.category, v.language,
+       ARRAY(SELECT DISTINCT tag FROM unnest(v.tags) AS tag ORDER BY tag), d.likes, d.comments
 FROM (SELECT day, video_id, sum(likes) AS likes, sum(comments) AS comments
       FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, video_id, 1 AS likes, 0 AS comments
             FROM api_reaction WHERE kind = 'like'

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
 
     operations = [
         run_sql_file("0024_engagement_rollup.sql"),
-        apply_definitions("analytics/sql/functions.sql", sha256="3e8df4d57741"),
+        apply_definitions("analytics/sql/functions.sql", sha256="76046dcffd18"),
         run_sql_file("0025_engagement_backfill.sql"),
     ]

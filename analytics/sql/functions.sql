@@ -161,14 +161,15 @@ CREATE OR REPLACE TRIGGER analytics_video_totals_update AFTER UPDATE ON analytic
 
 -- Likes and comments per video and day (analytics_video_daily_engagement): each statement that writes
 -- reactions or comments adds its net change per video and day of creation, with the video's channel,
--- category, language and tags (kept from the first count of the row), rows in key order. A change that
+-- category, language and tags (each once; kept from the first count of the row), rows in key order. A change that
 -- nets to nothing (a comment's text edited) writes nothing.
 CREATE OR REPLACE FUNCTION analytics_engagement_add(video_ids bigint[], created timestamptz[], likes integer[],
                                                     comments integer[]) RETURNS void
     LANGUAGE sql AS $$
     INSERT INTO analytics_video_daily_engagement AS e
         (day, video_id, channel_id, category, language, tags, likes, comments)
-    SELECT d.day, d.video_id, v.channel_id, v.category, v.language, v.tags, d.likes, d.comments
+    SELECT d.day, d.video_id, v.channel_id, v.category, v.language,
+           ARRAY(SELECT DISTINCT tag FROM unnest(v.tags) AS tag ORDER BY tag), d.likes, d.comments
     FROM (SELECT (c.created AT TIME ZONE 'UTC')::date AS day, c.video_id, sum(c.likes)::integer AS likes,
                  sum(c.comments)::integer AS comments
           FROM unnest(video_ids, created, likes, comments) AS c(video_id, created, likes, comments)
