@@ -192,6 +192,7 @@ def match(
         rank=(tsquery, request) if relevance and tsquery else None,
         estimate=estimate,
         trust_estimate=not parsed.estimate_is_doubtful,
+        with_ids=not relevance,
     )
     return Matching(parsed, tsquery, matched, summary)
 
@@ -203,7 +204,7 @@ def page_rows(
     order = request.order if matching.tsquery or request.order != "relevance" else "date"
     if order == "relevance":
         return matching.summary.ranked, matching.summary.next_cursor
-    return ordered_page(matching.matched, order, request)
+    return ordered_page(matching.matched, order, request, ids=matching.summary.ids)
 
 
 def page_videos(
@@ -298,6 +299,7 @@ class Summary:
     next_cursor: str | None
     estimate: float | None = None  # the planner's estimate of the matches, where it is trusted
     complete: bool = True  # the sample holds every match: the total and the facets are exact
+    ids: list[int] | None = None  # every match's id, when asked for and the sample is complete
 
 
 def significant(value: float, digits: int = 2) -> int:
@@ -325,13 +327,16 @@ def count_and_facets(
     rank: tuple[str, SearchRequest] | None = None,
     estimate: float | None = None,
     trust_estimate: bool = True,
+    with_ids: bool = False,
 ) -> Summary:
     """In one statement over the sample of the COUNT_CAP + 1 most popular matches (sample_sql): the number
     of matches (exact up to COUNT_CAP, then COUNT_CAP + 1), the facet counts over the sample, and, with
     `rank`, the page of the CANDIDATES most popular matches ranked by relevance. Past COUNT_CAP the
     planner's estimate of the matches (`estimate`, or asked for here) is kept for the total, unless it is
     not to be trusted: it takes words as independent, so words that seldom meet, or a word and an
-    exclusion that mostly comes with it, match far fewer videos than it expects."""
+    exclusion that mostly comes with it, match far fewer videos than it expects. `with_ids`: the ids of
+    every match too, when there are no more than COUNT_CAP (a page in a catalogue order is then read by
+    them, not by a walk down that order's index that probes each video for the query)."""
     if matched.query.is_empty():
         return Summary(0, {facet: [] for facet in facets}, [], None)
     # the sample holds only what the statement reads: each match's row is read from the heap into it
@@ -348,7 +353,7 @@ def count_and_facets(
         score = RawSQL(SCORE_SQL, (tsquery, as_of), output_field=FloatField())  # noqa: S611 - constant SQL
         sampled = matched.annotate(score=score)
         fields.append("score")
-    summary = summarise_sample(sampled, fields, facets, rank=rank, as_of=as_of)
+    summary = summarise_sample(sampled, fields, facets, rank=rank, as_of=as_of, with_ids=with_ids)
     if not summary.complete and trust_estimate:
         summary.estimate = estimate if estimate is not None else estimated_matches(matched)
     return summary
@@ -361,12 +366,15 @@ def summarise_sample(
     *,
     rank: tuple[str, SearchRequest] | None,
     as_of: datetime,
+    with_ids: bool = False,
 ) -> Summary:
     """count_and_facets over the sample of the COUNT_CAP + 1 most popular matches: one statement whose
     rows are the total, each facet's counts and the ranked page, told apart by their first column."""
     sample, params = sample_sql(matched, fields, limit=COUNT_CAP + 1)
     parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n, NULL::float8 AS score FROM m"]
     parts += [facet_sql(facet) for facet in facets]
+    if with_ids:
+        parts.append("SELECT 'ids', string_agg(video_id::text, ','), count(*), NULL FROM m")
     if rank:
         ranked_sql, ranked_params = ranked_page_sql(rank[1])
         parts.append(ranked_sql)
@@ -386,7 +394,12 @@ def summarise_sample(
     if rank and len(ranked) > rank[1].page_size:
         ranked = ranked[: rank[1].page_size]
         next_cursor = encode_cursor(ordering="relevance", values=[ranked[-1][1], ranked[-1][0], as_of])
-    return Summary(total, counted, ranked, next_cursor, complete=total <= COUNT_CAP)
+    complete = total <= COUNT_CAP
+    ids = None
+    if with_ids and complete:
+        listed = next(value for facet, value, _, _ in rows if facet == "ids")
+        ids = [int(video_id) for video_id in listed.split(",")] if listed else []
+    return Summary(total, counted, ranked, next_cursor, complete=complete, ids=ids)
 
 
 def facet_sql(facet: str) -> str:
@@ -426,9 +439,14 @@ DOCUMENT_DATE_ORDER = KeysetPagination(
 
 
 def ordered_page(
-    matched: QuerySet[SearchDocument], order: str, request: SearchRequest
+    matched: QuerySet[SearchDocument], order: str, request: SearchRequest, *, ids: list[int] | None = None
 ) -> tuple[list[tuple[int, float | None]], str | None]:
-    """Matches in a catalogue order (date, views, rating, trending), paged by that order's keyset."""
+    """Matches in a catalogue order (date, views, rating, trending), paged by that order's keyset; read
+    by their `ids` where the summary has them all (up to COUNT_CAP): a walk down the order's index that
+    tests each video against the query passed ~2,000 videos per match of a rare word (`order=trending`
+    of a word with 3,500 matches: 53 ms)."""
+    if ids is not None:
+        matched = SearchDocument.objects.filter(video_id__in=ids)
     if order == "date":
         documents = matched.order_by("-published_at", "-video_id").only("video_id", "published_at")
         page, next_cursor = DOCUMENT_DATE_ORDER.page(documents, size=request.page_size, cursor=request.cursor)
@@ -442,7 +460,7 @@ def ordered_page(
     # Only the keys: the page's ids are read in that order, without the channel join and the wide
     # columns (a mid-frequency word sorts all its matches; the page's videos are read once, afterwards).
     keys = videos.select_related(None).only("id", "published_at", "view_count", "like_count", "dislike_count")
-    keys = keys.filter(pk__in=matched.values("video_id"))
+    keys = keys.filter(pk__in=ids if ids is not None else matched.values("video_id"))
     page, next_cursor = pagination.page(keys, size=request.page_size, cursor=request.cursor)
     return [(video.pk, None) for video in page], next_cursor
 

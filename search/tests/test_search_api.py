@@ -271,14 +271,27 @@ def test_past_the_cap_the_total_is_marked_and_facets_say_they_count_a_sample(ano
     assert body["facets"]["category"] == [{"value": "howto", "count": 3}, {"value": "music", "count": 3}]
 
 
+@pytest.mark.parametrize("cap", [1_000, 5])
 @pytest.mark.parametrize("order", ["date", "views", "rating", "trending"])
-def test_search_pages_through_every_match_in_each_order(anon, make_video, order):
+def test_search_pages_through_every_match_in_each_order(anon, make_video, order, cap, monkeypatch):
     """Non-relevance orders read only the keys of the matches in the order's index (the videos of the
     page afterwards): following `next` gives every match once, in the order of one big page, ties
-    broken by id and never-viewed videos last for trending."""
+    broken by id and never-viewed videos last for trending. The same pages whether the matches are read
+    by the ids the summary counted (up to COUNT_CAP) or, past the cap (lowered here), down the order's
+    index."""
     from datetime import UTC, datetime, timedelta
 
     from analytics.models import VideoTrending
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", cap)
+    by_ids = []
+    ordered_page = selectors.ordered_page
+    monkeypatch.setattr(
+        selectors,
+        "ordered_page",
+        lambda *args, ids=None: by_ids.append(ids is not None) or ordered_page(*args, ids=ids),
+    )
 
     base = datetime(2026, 1, 1, tzinfo=UTC)
     made = []
@@ -301,6 +314,7 @@ def test_search_pages_through_every_match_in_each_order(anon, make_video, order)
     if order == "trending":
         never_viewed = {pk for i, pk in enumerate(made) if i % 3 == 0}
         assert set(seen[-len(never_viewed) :]) == never_viewed
+    assert set(by_ids) == {cap > len(made)}
 
 
 def test_words_that_may_seldom_meet_give_a_lower_bound_past_the_cap_and_rank_the_most_viewed(
