@@ -110,7 +110,7 @@ def _either(a_sql: str, b_sql: str) -> str:
     )
 
 
-def _term_sql(term: Term) -> tuple[str, list[str]]:
+def _term_sql(term: Term, forms: str = "both") -> tuple[str, list[str]]:
     if term.is_cjk:
         # The bigram phrase (for 2+ characters; a 2-character word is its own bigram) or the word
         # as written; a prefix of the word for a single character.
@@ -123,18 +123,24 @@ def _term_sql(term: Term) -> tuple[str, list[str]]:
         return "(plainto_tsquery('simple', %s)::text || ':*')::tsquery", [term.text]
     function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
     (config,) = STEM_CONFIGS
+    written, stemmed = f"{function}('simple', vs_unaccent(%s))", f"{function}('{config}', vs_unaccent(%s))"
+    if forms == "written":
+        return written, [term.text]
+    if forms == "stemmed":
+        return stemmed, [term.text]
     # The word as written, or its stem too where that differs.
-    sql = _either(f"{function}('simple', vs_unaccent(%s))", f"{function}('{config}', vs_unaccent(%s))")
-    return sql, [term.text, term.text]
+    return _either(written, stemmed), [term.text, term.text]
 
 
-def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
-    """A SQL expression that evaluates to the tsquery of `parsed`, with its parameters."""
+def tsquery_sql(parsed: ParsedQuery, forms: str = "both") -> tuple[str, list[str]]:
+    """A SQL expression that evaluates to the tsquery of `parsed`, with its parameters: each word as
+    written or its stem (`both`, what matches), or only as written or only stemmed (`written`,
+    `stemmed`: what ranks a document without stems, or with them; search.selectors.SCORE_SQL)."""
     group_sqls, params = [], []
     for group in parsed.groups:
         term_sqls = []
         for term in group:
-            sql, term_params = _term_sql(term)
+            sql, term_params = _term_sql(term, forms)
             term_sqls.append(f"(!! {sql})" if term.negated else sql)
             params += term_params
         group_sqls.append("(" + " || ".join(term_sqls) + ")")

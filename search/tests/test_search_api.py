@@ -360,3 +360,25 @@ def test_relevance_ties_page_by_id_as_a_number(anon, channel):
         )
     seen = ids_of_every_page(anon, "/api/v1/search/videos?q=identical+twin+pancakes&page_size=1")
     assert seen == sorted(ids, reverse=True)
+
+
+def test_documents_rank_by_the_form_of_the_words_they_hold(anon, make_video):
+    """A document with stems (English) is ranked with the query's stems, one without (here Spanish) with
+    its words as written: a word in the title found only through its stem, or only as written, outranks a
+    mention in another video's description either way; and each cover is counted once, so an English
+    title match scores about as a Spanish one does (within the length normalisation, which counts the
+    English document's words in both forms: 0.75 of the Spanish score, where counting each cover twice
+    gave 1.5 times it)."""
+    stemmed = make_video(title="Cooking pasta at home", language="en")
+    mention = make_video(title="Kitchen tour", description="we cooked once", language="en")
+    written = make_video(title="cooked arroz", language="es")
+    body = anon.get("/api/v1/search/videos", {"q": "cooked"}).json()
+    scores = {hit["id"]: hit["score"] for hit in body["results"]}
+    assert set(scores) == {stemmed.pk, mention.pk, written.pk}
+    assert min(scores[stemmed.pk], scores[written.pk]) > scores[mention.pk] > 0
+    # the same title in English (stemmed: `cook` and `cooking` both stand in it) and in Spanish
+    english = make_video(title="Cooking pasta tonight", language="en")
+    spanish = make_video(title="Cooking pasta tonight", language="es")
+    body = anon.get("/api/v1/search/videos", {"q": "cooking"}).json()
+    scores = {hit["id"]: hit["score"] for hit in body["results"]}
+    assert 0.6 < scores[english.pk] / scores[spanish.pk] < 1.25
