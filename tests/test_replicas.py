@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+import pytest
 
 from config.embedded import database_url, server_start
 from tests import live
@@ -194,3 +195,30 @@ def test_reads_go_to_a_replica_a_writer_reads_its_writes_and_a_lagging_or_stoppe
             assert reads(port)["primary"] > after["primary"]
     finally:
         cluster.close()
+
+
+@pytest.mark.django_db
+def test_a_connection_that_went_away_fails_its_budget_as_a_django_error_and_is_closed():
+    """The statement budget of a request is set on each open connection (api.middleware): one whose server
+    went away raises Django's OperationalError (which the middleware closes for a replica, and the error
+    handler answers 503 for the primary), not psycopg's own, which passed as a 500. Deterministic form of
+    the stopped replica above, whose first reads after the stop met it only when their budget changed."""
+    from django.db import OperationalError, connection, connections
+
+    from config.db.base import request_budget_ms
+
+    other = connections.create_connection("default")
+    try:
+        other.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [other.connection.info.backend_pid])
+        time.sleep(0.2)
+        token = request_budget_ms.set((other.session_budget_ms or 0) + 1)
+        try:
+            with pytest.raises(OperationalError):
+                other.apply_statement_budget()
+        finally:
+            request_budget_ms.reset(token)
+        assert other.errors_occurred  # Django closes it at the end of the request
+    finally:
+        other.close()

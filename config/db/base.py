@@ -48,7 +48,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if wanted == self.session_budget_ms:
             return
         idle = self.connection.info.transaction_status == TransactionStatus.IDLE
-        with self.connection.cursor() as cursor:
+        # psycopg's errors as Django's (a connection that went away is then a django.db.DatabaseError, and
+        # marked for closing)
+        with self.wrap_database_errors, self.connection.cursor() as cursor:
             cursor.execute("SELECT set_config('statement_timeout', %s, %s)", [f"{wanted}ms", not idle])
         self.session_budget_ms = wanted if idle else None
 
