@@ -117,3 +117,11 @@ def _truncate_analytics_after_transactional_tests(request):
                 "search_suggestion_change, api_rate_counter, "
                 + ", ".join((*ROLLUPS_TABLES, ENGAGEMENT_TABLE))
             )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_languages():
+    """Each test reads the catalogue's stemmed languages afresh (search.query caches them per process)."""
+    from search.query import catalogue_languages
+
+    catalogue_languages.clear()

@@ -82,6 +82,8 @@ class SearchDocument(models.Model):
     pop_tier = models.SmallIntegerField()
     # ranking's popularity lift from views and likes (vs_pop_score), kept by the triggers
     pop_score = models.FloatField(db_default=0.0)
+    # the words of the title (vs_title_words): ranking's title-length norm, kept by the triggers
+    title_words = models.SmallIntegerField(db_default=0)
     document = SearchVectorField()
 
     class Meta:

@@ -1,21 +1,77 @@
 """Web-search syntax (`words`, `"exact phrase"`, `-excluded`, `or`) parsed into a PostgreSQL tsquery.
 
-Each term matches in every form the index holds: as written (accents folded), under each stemmer the
-index uses (`running` finds `run`), and, for Hangul, kana and CJK ideographs, as a phrase of character
-bigrams, so that `서울` finds `서울에서`. The tsquery is built by PostgreSQL itself from the parsed
-structure, with every user string passed as a parameter.
+Each term matches in every form the index holds: as written (accents folded), as stemmed by the stemmer
+of each catalogue language its word could belong to (`running` finds `run` in English videos, `canciones`
+finds `canción` in Spanish ones), and, for Hangul, kana and CJK ideographs, as a phrase of character
+bigrams, so that `서울` finds `서울에서`. A document's stems are marked with its language ('es:cancion',
+vs_mark_lexemes), and so are a query's: a word stemmed for French matches French videos only. The tsquery
+is built by PostgreSQL itself from the parsed structure, with every user string passed as a parameter.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
 
+from config.replicas import read_connection
+
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
-STEM_CONFIGS = ("english",)  # as vs_stem_config() in migrations_sql/0002
+# The languages vs_stem_config() (search/sql/functions.sql) stems, by ISO 639-1 code: the text search
+# configuration and the script their words are written in. A query's word is stemmed for the catalogue's
+# languages whose script it is written in.
+STEM_LANGUAGES: dict[str, tuple[str, str]] = {
+    "ar": ("arabic", "arabic"),
+    "hy": ("armenian", "armenian"),
+    "eu": ("basque", "latin"),
+    "ca": ("catalan", "latin"),
+    "da": ("danish", "latin"),
+    "nl": ("dutch", "latin"),
+    "en": ("english", "latin"),
+    "fi": ("finnish", "latin"),
+    "fr": ("french", "latin"),
+    "de": ("german", "latin"),
+    "el": ("greek", "greek"),
+    "hi": ("hindi", "devanagari"),
+    "hu": ("hungarian", "latin"),
+    "id": ("indonesian", "latin"),
+    "ga": ("irish", "latin"),
+    "it": ("italian", "latin"),
+    "lt": ("lithuanian", "latin"),
+    "ne": ("nepali", "devanagari"),
+    "no": ("norwegian", "latin"),
+    "nb": ("norwegian", "latin"),
+    "pt": ("portuguese", "latin"),
+    "ro": ("romanian", "latin"),
+    "ru": ("russian", "cyrillic"),
+    "sr": ("serbian", "cyrillic"),  # and in Latin letters: SCRIPT_LANGUAGES
+    "es": ("spanish", "latin"),
+    "sv": ("swedish", "latin"),
+    "ta": ("tamil", "tamil"),
+    "tr": ("turkish", "latin"),
+    "yi": ("yiddish", "hebrew"),
+}
+SCRIPT_PATTERNS = {  # the letters of each script (a word's digits and marks do not decide it)
+    "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
+    "cyrillic": re.compile(r"[\u0400-\u052f]"),
+    "greek": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),
+    "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f]"),
+    "armenian": re.compile(r"[\u0530-\u058f]"),
+    "devanagari": re.compile(r"[\u0900-\u097f]"),
+    "tamil": re.compile(r"[\u0b80-\u0bff]"),
+    "hebrew": re.compile(r"[\u0590-\u05ff]"),
+}
+SCRIPT_LANGUAGES: dict[str, set[str]] = {script: set() for script in SCRIPT_PATTERNS}
+for _code, (_config, _script) in STEM_LANGUAGES.items():
+    SCRIPT_LANGUAGES[_script].add(_code)
+SCRIPT_LANGUAGES["latin"].add("sr")
+# How long a process trusts its list of the catalogue's stemmed languages (search_language): a video in
+# a new language is found by its stems within this many seconds.
+LANGUAGES_TTL_S = 10.0
 CJK_PATTERN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
 TOKEN_PATTERN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 WORD_EDGE_PUNCTUATION = "\"'`.,;:!?()[]{}<>*&|\\"
@@ -30,6 +86,13 @@ class Term:
     @property
     def is_cjk(self) -> bool:
         return bool(CJK_PATTERN.search(self.text))
+
+    def stem_languages(self, languages: Iterable[str]) -> list[str]:
+        """Those of `languages` whose script this term's letters are written in, in a stable order."""
+        if self.is_cjk:
+            return []
+        scripts = [script for script, pattern in SCRIPT_PATTERNS.items() if pattern.search(self.text)]
+        return sorted(code for code in languages if any(code in SCRIPT_LANGUAGES[s] for s in scripts))
 
 
 @dataclass
@@ -102,6 +165,39 @@ def parse(q: str) -> ParsedQuery:
     return ParsedQuery(groups)
 
 
+class _LanguageCache:
+    """The catalogue's languages that have a stemmer (search_language, kept by the document triggers),
+    read at most once per LANGUAGES_TTL_S in each process."""
+
+    def __init__(self) -> None:
+        self.languages: frozenset[str] | None = None
+        self.read_at = 0.0
+
+    def get(self) -> frozenset[str]:
+        now = time.monotonic()
+        if self.languages is None or now - self.read_at > LANGUAGES_TTL_S:
+            with read_connection().cursor() as cursor:
+                cursor.execute("SELECT language FROM search_language")
+                self.languages = frozenset(code for (code,) in cursor.fetchall() if code in STEM_LANGUAGES)
+            self.read_at = now
+        return self.languages
+
+    def clear(self) -> None:
+        self.languages = None
+
+
+catalogue_languages = _LanguageCache()
+
+
+def query_languages(filtered: Collection[str] | None = None) -> list[str]:
+    """The languages a query is stemmed for: the catalogue's stemmed languages, only those of the
+    `language` filter when there is one."""
+    languages = catalogue_languages.get()
+    if filtered:
+        languages = languages & frozenset(filtered)
+    return sorted(languages)
+
+
 def _either(a_sql: str, b_sql: str) -> str:
     """`a || b`, or `a` alone where both forms are the same: a repeated lexeme would double the work of
     the GIN scan and of ranking."""
@@ -110,7 +206,24 @@ def _either(a_sql: str, b_sql: str) -> str:
     )
 
 
-def _term_sql(term: Term, forms: str = "both") -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class Forms:
+    """Which forms of each word a tsquery holds: as written, and the stems of `stems` (languages),
+    marked with their language (`marked`, as the documents hold them) or not (as ts_headline parses a
+    text with the language's configuration)."""
+
+    written: bool = True
+    stems: tuple[str, ...] = ()
+    marked: bool = True
+
+
+def _stem_sql(function: str, language: str, marked: bool) -> str:
+    config = STEM_LANGUAGES[language][0]
+    stem = f"{function}('{config}', vs_unaccent(%s))"
+    return f"vs_mark_lexemes({stem}::text, '{language}')::tsquery" if marked else stem
+
+
+def _term_sql(term: Term, forms: Forms) -> tuple[str, list[str]]:
     if term.is_cjk:
         # The bigram phrase (for 2+ characters; a 2-character word is its own bigram) or the word
         # as written; a prefix of the word for a single character.
@@ -122,20 +235,21 @@ def _term_sql(term: Term, forms: str = "both") -> tuple[str, list[str]]:
             return sql, [term.text, term.text]
         return "(plainto_tsquery('simple', %s)::text || ':*')::tsquery", [term.text]
     function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
-    (config,) = STEM_CONFIGS
-    written, stemmed = f"{function}('simple', vs_unaccent(%s))", f"{function}('{config}', vs_unaccent(%s))"
-    if forms == "written":
-        return written, [term.text]
-    if forms == "stemmed":
-        return stemmed, [term.text]
-    # The word as written, or its stem too where that differs.
-    return _either(written, stemmed), [term.text, term.text]
+    languages = term.stem_languages(forms.stems)
+    # a word no stemmer of the asked languages reads ranks as written
+    sqls = [f"{function}('simple', vs_unaccent(%s))"] if forms.written or not languages else []
+    sqls += [_stem_sql(function, language, forms.marked) for language in languages]
+    if len(sqls) == 2 and not forms.marked:
+        # the word as written, or its stem too where that differs
+        return _either(*sqls), [term.text, term.text]
+    return "(" + " || ".join(sqls) + ")", [term.text] * len(sqls)
 
 
-def tsquery_sql(parsed: ParsedQuery, forms: str = "both") -> tuple[str, list[str]]:
-    """A SQL expression that evaluates to the tsquery of `parsed`, with its parameters: each word as
-    written or its stem (`both`, what matches), or only as written or only stemmed (`written`,
-    `stemmed`: what ranks a document without stems, or with them; search.selectors.SCORE_SQL)."""
+def tsquery_sql(parsed: ParsedQuery, forms: Forms = Forms()) -> tuple[str, list[str]]:
+    """A SQL expression that evaluates to the tsquery of `parsed` in its `forms`, with its parameters:
+    what matches (each word as written or stemmed for each language it may be in), what ranks a document
+    of one language (its language's stems only; the words as written where it has no stemmer:
+    search.selectors.SCORE_SQL), or what ts_headline marks in it."""
     group_sqls, params = [], []
     for group in parsed.groups:
         term_sqls = []
@@ -147,9 +261,11 @@ def tsquery_sql(parsed: ParsedQuery, forms: str = "both") -> tuple[str, list[str
     return (" && ".join(group_sqls) or "''::tsquery"), params
 
 
-def to_tsquery(parsed: ParsedQuery) -> str:
-    """The tsquery text for `parsed`, built by PostgreSQL ('' when nothing searchable is left)."""
-    sql, params = tsquery_sql(parsed)
+def to_tsquery(parsed: ParsedQuery, languages: Collection[str] | None = None) -> str:
+    """The tsquery text that matches `parsed`, stemmed for `languages` (default: the catalogue's), built
+    by PostgreSQL ('' when nothing searchable is left)."""
+    stems = tuple(query_languages() if languages is None else languages)
+    sql, params = tsquery_sql(parsed, Forms(stems=stems))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ({sql})::text", params)
         return cursor.fetchone()[0] or ""

@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
@@ -28,7 +28,7 @@ from api.pagination import KeysetPagination, decode_cursor, encode_cursor
 from config.replicas import read_connection
 from search.expressions import TsMatch
 from search.models import TIER_GROUPS, SearchDocument
-from search.query import ParsedQuery, parse, to_tsquery, tsquery_sql
+from search.query import Forms, ParsedQuery, parse, query_languages, to_tsquery, tsquery_sql
 
 # Totals are exact up to COUNT_CAP: the sample of a search is its COUNT_CAP + 1 most popular matches, and
 # each is a visit of its document's heap row. Past that the total is the planner's estimate, marked as
@@ -55,16 +55,39 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C (description), B (tags, channel), 
 # document's pop_score (vs_pop_score), so ranking reads no catalogue row. date_part, not extract: extract
 # gives numeric, and a numeric exp() cost more than the rest of the score.
 # A document holds its language's stems (where it has a stemmer) and every word as written, so each word
-# is there twice: the text is ranked with the query's stems in a document with stems, with its words as
-# written in one without (two parameters, RankQueries), not with either form everywhere, which found
+# is there twice: the text is ranked with the query's stems for the document's language in a document with
+# stems, with its words as written in one without (score_sql), not with either form everywhere, which found
 # every cover twice in stemmed documents and cost twice the time (cover density over 1,000 documents:
 # 9.4 ms, 5.2 ms this way).
+# The title's length weighs as BM25's field-length norm does (k1 1.2, b 0.75, about TITLE_WORDS words on
+# average): a match in a short title is more about its subject than one in a long title, so `kimchi stew`
+# finds the video titled "Kimchi Stew" before "Kimchi stew for beginners" with five times its views.
+TITLE_WORDS = 6.0
 SCORE_SQL = f"""(
-    ts_rank_cd('{RANK_WEIGHTS}', search_document.document,
-               CASE WHEN vs_stem_config(search_document.language) IS NULL THEN %s::tsquery ELSE %s::tsquery END, 1)
+    ts_rank_cd('{RANK_WEIGHTS}', search_document.document, {{query}}, 1)
+    * 2.2 / (1 + 1.2 * (0.25 + 0.75 * search_document.title_words / {TITLE_WORDS}))
     * (1 + search_document.pop_score
          + 0.15 * exp(-greatest(0, date_part('epoch', %s::timestamptz - search_document.published_at)) / 1209600.0))
 )::float8"""
+
+
+def by_language_sql(column: str, by_language: Mapping[str, str], default: str) -> tuple[str, list[str]]:
+    """A tsquery chosen by a row's language (`column`): `by_language`'s for its language, else `default`."""
+    if not by_language:
+        return "%s::tsquery", [default]
+    whens, params = [], []
+    for language, tsquery in by_language.items():
+        whens.append("WHEN %s THEN %s::tsquery")
+        params += [language, tsquery]
+    return f"CASE {column} {' '.join(whens)} ELSE %s::tsquery END", [*params, default]
+
+
+def score_sql(forms: QueryForms, as_of: datetime) -> tuple[str, list[Any]]:
+    """The relevance of a matching document (SCORE_SQL) with its parameters."""
+    query, params = by_language_sql("search_document.language", forms.stemmed, forms.written)
+    return SCORE_SQL.replace("{query}", query), [*params, as_of]
+
+
 DURATION_BUCKET_SQL = (
     "CASE WHEN duration_s < 240 THEN 'short' WHEN duration_s <= 1200 THEN 'medium' ELSE 'long' END"
 )
@@ -141,9 +164,13 @@ def video_search(*, request: SearchRequest) -> VideoSearchResult:
     if request.q and parsed.terms and not parsed.has_positive:
         raise InvalidInputError({"q": ["The query needs at least one term that is not excluded."]})
     suggestion = forms = estimate = None
+    # a query is stemmed for the languages of the filter only, when there is one
+    languages = [
+        code.strip().lower() for value in request.filters.get("language", []) for code in value.split(",")
+    ]
     if parsed.terms:
         # without filters the planner's estimate of the matches comes with the tsquery
-        forms, unknown, estimate = analyse(parsed, estimate=not request.filters)
+        forms, unknown, estimate = analyse(parsed, estimate=not request.filters, languages=languages or None)
         corrections = spelling_corrections(unknown)
         if corrections:
             suggestion = parsed.replace_words(corrections).as_text()
@@ -151,7 +178,8 @@ def video_search(*, request: SearchRequest) -> VideoSearchResult:
     corrected = None
     if matching.summary.total == 0 and suggestion:
         corrected_parsed = parse(suggestion)
-        correction = match(documents, corrected_parsed, analyse(corrected_parsed)[0], request)
+        corrected_forms = analyse(corrected_parsed, languages=languages or None)[0]
+        correction = match(documents, corrected_parsed, corrected_forms, request)
         if correction.summary.total:
             matching, corrected = correction, suggestion
     rows, next_cursor = page_rows(matching, request)
@@ -177,6 +205,7 @@ class Matching:
     tsquery: str | None  # None: no words, a browse by the filters alone; '': no searchable word
     matched: QuerySet[SearchDocument]
     summary: Summary
+    forms: QueryForms | None = None
 
 
 def match(
@@ -202,7 +231,7 @@ def match(
         trust_estimate=not parsed.estimate_is_doubtful,
         with_ids=not relevance,
     )
-    return Matching(parsed, tsquery, matched, summary)
+    return Matching(parsed, tsquery, matched, summary, forms)
 
 
 def page_rows(
@@ -219,13 +248,13 @@ def page_videos(
     rows: list[tuple[int, float | None]], matching: Matching, request: SearchRequest
 ) -> tuple[list[tuple[Video, float | None]], dict[int, Highlight]]:
     """The page's videos with their scores, and their highlights when asked for, in one statement."""
-    headline_query = matching.tsquery if request.highlight else None
+    headline = request.highlight and bool(matching.tsquery) and matching.forms is not None
     videos = catalogue.videos_base()
-    if headline_query:
-        videos = with_headlines(videos, headline_query)
+    if headline and matching.forms is not None:
+        videos = with_headlines(videos, matching.forms)
     found = videos.in_bulk([video_id for video_id, _ in rows])
     results = [(found[video_id], score) for video_id, score in rows if video_id in found]
-    highlights = highlights_of([video for video, _ in results], matching.parsed) if headline_query else {}
+    highlights = highlights_of([video for video, _ in results], matching.parsed) if headline else {}
     return results, highlights
 
 
@@ -358,9 +387,7 @@ def count_and_facets(
         if request.cursor:
             _, _, as_of = decode_cursor(request.cursor, ordering="relevance", types=[float, int, datetime])
         # scored in the scan, from the row it has read: no match is read twice
-        score = RawSQL(  # noqa: S611 - constant SQL
-            SCORE_SQL, (forms.written, forms.stemmed, as_of), output_field=FloatField()
-        )
+        score = RawSQL(*score_sql(forms, as_of), output_field=FloatField())  # noqa: S611 - constant SQL
         sampled = matched.annotate(score=score)
         fields.append("score")
     summary = summarise_sample(sampled, fields, facets, rank=rank, as_of=as_of, with_ids=with_ids)
@@ -475,19 +502,22 @@ def ordered_page(
     return [(video.pk, None) for video in page], next_cursor
 
 
-def with_headlines(videos: QuerySet[Video], tsquery: str) -> QuerySet[Video]:
+def with_headlines(videos: QuerySet[Video], forms: QueryForms) -> QuerySet[Video]:
     """The videos with their title and description fragments, matches between the MARK sentinels, read
-    in the same statement as the page's videos (ts_headline reads whole texts: the page's only)."""
+    in the same statement as the page's videos (ts_headline reads whole texts: the page's only). A text
+    is parsed with its language's stemmer, and its matches are the query's words as written or stemmed
+    for that language, unmarked (QueryForms.headline)."""
     options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
     config = 'coalesce(vs_stem_config("api_video"."language"), \'simple\')'
     # Sentinels in the text itself are dropped; angle brackets become private-use characters.
     translation = (f"<>{ANGLE_OPEN}{ANGLE_CLOSE}{MARK_OPEN}{MARK_CLOSE}", ANGLE_OPEN + ANGLE_CLOSE)
+    query, query_params = by_language_sql('"api_video"."language"', forms.headline, forms.match)
 
     def headline(column: str, fragments: str) -> RawSQL:
         return RawSQL(  # noqa: S611 - column and options are constants here; text and tsquery are parameters
-            f'ts_headline({config}, translate("api_video"."{column}", %s, %s), %s::tsquery, '
+            f'ts_headline({config}, translate("api_video"."{column}", %s, %s), {query}, '
             f"'{fragments}, {options}')",
-            (*translation, tsquery),
+            (*translation, *query_params),
             output_field=TextField(),
         )
 
@@ -542,38 +572,49 @@ UNKNOWN_WORDS_SQL = """ARRAY(
 
 @dataclass(frozen=True)
 class QueryForms:
-    """A query's tsquery texts: what matches (each word as written or stemmed; '' when nothing searchable
-    is left), and what ranks a document without stems and one with them (SCORE_SQL)."""
+    """A query's tsquery texts: what matches (each word as written or stemmed for each language it may be
+    in; '' when nothing searchable is left); what ranks a document of each of those languages (its stems)
+    and one of any other (the words as written: SCORE_SQL); and what ts_headline marks in a text of each
+    language (the words as written and its unmarked stems; the matching query elsewhere)."""
 
     match: str
     written: str
-    stemmed: str
+    stemmed: dict[str, str] = field(default_factory=dict)
+    headline: dict[str, str] = field(default_factory=dict)
 
 
 def analyse(
-    parsed: ParsedQuery, *, estimate: bool = False
+    parsed: ParsedQuery, *, estimate: bool = False, languages: Sequence[str] | None = None
 ) -> tuple[QueryForms, dict[str, str], float | None]:
-    """In one round trip: the tsquery texts of `parsed` (QueryForms); its words that look misspelled
+    """In one round trip: the tsquery texts of `parsed` (QueryForms), stemmed for the catalogue's
+    languages (only `languages`, the request's filter, when given); its words that look misspelled
     (UNKNOWN_WORDS_SQL), typed form to normalised form; and, with `estimate`, the planner's estimate of the
     documents the tsquery matches (vs_estimated_matches, migrations_sql/0014)."""
+    stems = query_languages(languages)
+    used = sorted({code for term in parsed.terms for code in term.stem_languages(stems)})
+    forms = [Forms(stems=tuple(used)), Forms(stems=())]
+    for language in used:
+        forms += [Forms(written=False, stems=(language,)), Forms(stems=(language,), marked=False)]
     expressions, tsquery_params = [], []
-    for form in ("both", "written", "stemmed"):
+    for form in forms:
         expression, form_params = tsquery_sql(parsed, form)
-        expressions.append(expression)
+        expressions.append(f"({expression})::text")
         tsquery_params += form_params
     words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
     unknown_sql, params = (UNKNOWN_WORDS_SQL, [words]) if words else ("'{}'::text[]", [])
-    estimate_sql = "CASE WHEN numnode(t.q) > 0 THEN vs_estimated_matches(t.q) END" if estimate else "NULL"
+    estimate_sql = "CASE WHEN numnode(t.q[1]::tsquery) > 0 THEN vs_estimated_matches(t.q[1]::tsquery) END"
     sql = (
-        f"SELECT t.q::text, t.w::text, t.s::text, {unknown_sql}, {estimate_sql} "
-        f"FROM (SELECT ({expressions[0]}) AS q, ({expressions[1]}) AS w, ({expressions[2]}) AS s) AS t"
+        f"SELECT t.q, {unknown_sql}, {estimate_sql if estimate else 'NULL'} "
+        f"FROM (SELECT ARRAY[{', '.join(expressions)}] AS q) AS t"
     )
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *tsquery_params])
-        matching, written, stemmed, unknown, estimated = cursor.fetchone()
-    matching = matching or ""
-    # a form that lost every word (English drops its stopwords) ranks by the matching query
-    return QueryForms(matching, written or matching, stemmed or matching), dict(unknown), estimated
+        texts, unknown, estimated = cursor.fetchone()
+    matching, written = texts[0] or "", texts[1]
+    # a form that lost every word (stemmers drop their stopwords) ranks and marks by the matching query
+    stemmed = {language: texts[2 + 2 * i] or matching for i, language in enumerate(used)}
+    headline = {language: texts[3 + 2 * i] or matching for i, language in enumerate(used)}
+    return QueryForms(matching, written or matching, stemmed, headline), dict(unknown), estimated
 
 
 def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:
@@ -659,7 +700,8 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSear
     parsed = parse(q)
     if q and parsed.terms and not parsed.has_positive:
         raise InvalidInputError({"q": ["The query needs at least one term that is not excluded."]})
-    tsquery = to_tsquery(parsed) if parsed.terms else ""
+    # channels' vectors hold their words as written only (migrations_sql/0004)
+    tsquery = to_tsquery(parsed, languages=()) if parsed.terms else ""
     params: dict[str, Any] = {"limit": page_size + 1, "tsq": tsquery or None, "cap": TOTAL_CAP + 1}
     if cursor:
         score, last_id = decode_cursor(cursor, ordering="channels", types=[float, int])

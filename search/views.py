@@ -30,7 +30,9 @@ Q_PARAMETER = OpenApiParameter(
     "q",
     OpenApiTypes.STR,
     description=f'At most {MAX_QUERY_LENGTH} characters. Words, "exact phrase", -excluded, or. Matches title, '
-    "tags, channel name and description (in that order of weight); English stems; Korean and other CJK text "
+    "tags, channel name and description (in that order of weight); each video stemmed in its language, each "
+    "word of the query for the catalogue languages it may be in (only those of `language` when given); Korean "
+    "and other CJK text "
     "inside words; misspellings are corrected when the query as typed finds nothing.",
 )
 

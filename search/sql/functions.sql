@@ -23,19 +23,46 @@ CREATE OR REPLACE FUNCTION vs_cjk_bigrams(doc text) RETURNS text
              generate_series(1, char_length(run.m[1]) - 1) AS i
     );
 
--- The stemming configuration of a video's language: English stems for English videos; NULL elsewhere,
--- where the words as written (below) do the matching. A stemmer per language would make every query
--- term expand into every language's stems, and false matches with them.
+-- The Snowball stemmer of each language PostgreSQL ships one for (15 and 18 alike), by ISO 639-1 code;
+-- NULL for the others (Korean, Japanese, Chinese...), where the words as written and CJK bigrams match.
+-- search.query.STEM_LANGUAGES lists the same codes, with the scripts their words are written in.
 CREATE OR REPLACE FUNCTION vs_stem_config(lang text) RETURNS regconfig
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE lang WHEN 'en' THEN 'pg_catalog.english'::regconfig END;
+    RETURN (CASE lang
+        WHEN 'ar' THEN 'pg_catalog.arabic' WHEN 'hy' THEN 'pg_catalog.armenian'
+        WHEN 'eu' THEN 'pg_catalog.basque' WHEN 'ca' THEN 'pg_catalog.catalan'
+        WHEN 'da' THEN 'pg_catalog.danish' WHEN 'nl' THEN 'pg_catalog.dutch'
+        WHEN 'en' THEN 'pg_catalog.english' WHEN 'fi' THEN 'pg_catalog.finnish'
+        WHEN 'fr' THEN 'pg_catalog.french' WHEN 'de' THEN 'pg_catalog.german'
+        WHEN 'el' THEN 'pg_catalog.greek' WHEN 'hi' THEN 'pg_catalog.hindi'
+        WHEN 'hu' THEN 'pg_catalog.hungarian' WHEN 'id' THEN 'pg_catalog.indonesian'
+        WHEN 'ga' THEN 'pg_catalog.irish' WHEN 'it' THEN 'pg_catalog.italian'
+        WHEN 'lt' THEN 'pg_catalog.lithuanian' WHEN 'ne' THEN 'pg_catalog.nepali'
+        WHEN 'no' THEN 'pg_catalog.norwegian' WHEN 'nb' THEN 'pg_catalog.norwegian'
+        WHEN 'pt' THEN 'pg_catalog.portuguese' WHEN 'ro' THEN 'pg_catalog.romanian'
+        WHEN 'ru' THEN 'pg_catalog.russian' WHEN 'sr' THEN 'pg_catalog.serbian'
+        WHEN 'es' THEN 'pg_catalog.spanish' WHEN 'sv' THEN 'pg_catalog.swedish'
+        WHEN 'ta' THEN 'pg_catalog.tamil' WHEN 'tr' THEN 'pg_catalog.turkish'
+        WHEN 'yi' THEN 'pg_catalog.yiddish'
+    END)::regconfig;
 
--- One field of the document, with its weight: the language's stems (where it has a stemmer), every
--- word as written (accents folded) so that any-language queries match word for word, and CJK bigrams.
+-- The lexemes of a tsvector's or tsquery's text marked with a language ('es:cancion'), positions,
+-- weights and operators kept. A document's stems carry its language's mark, and a query's stems the mark
+-- of the language they were made for, so that the French stem of `news` ('fr:new') matches French
+-- documents only, never `new` in an English title. The parser splits words at ':', so no word as written
+-- reads like a marked stem.
+CREATE OR REPLACE FUNCTION vs_mark_lexemes(doc text, lang text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN regexp_replace(doc, '''((?:[^'']|'''')*)''', '''' || lang || ':\1''', 'g');
+
+-- One field of the document, with its weight: the language's stems, marked with the language (where it
+-- has a stemmer), every word as written (accents folded) so that any-language queries match word for
+-- word, and CJK bigrams.
 CREATE OR REPLACE FUNCTION vs_field_vector(lang text, field text, weight "char") RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN setweight(
-        coalesce(to_tsvector(vs_stem_config(lang), vs_unaccent(coalesce(field, ''))), ''::tsvector)
+        coalesce(vs_mark_lexemes(to_tsvector(vs_stem_config(lang), vs_unaccent(coalesce(field, '')))::text, lang)::tsvector,
+                 ''::tsvector)
         || to_tsvector('pg_catalog.simple'::regconfig, vs_unaccent(coalesce(field, '')))
         || to_tsvector('pg_catalog.simple'::regconfig, vs_cjk_bigrams(coalesce(field, ''))),
         weight);
@@ -73,6 +100,11 @@ CREATE OR REPLACE FUNCTION vs_pop_score(views bigint, likes bigint) RETURNS doub
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN round((0.05 * ln(greatest(views, 0)::float8 + 1) + 0.04 * ln(greatest(likes, 0)::float8 + 1))::numeric, 2)::float8;
 
+-- The number of words of a title (runs of text between spaces), for ranking's title-length norm.
+CREATE OR REPLACE FUNCTION vs_title_words(title text) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN least(cardinality(array_remove(regexp_split_to_array(coalesce(title, ''), '\s+'), '')), 32767)::smallint;
+
 -- The completion key of a text: lower-cased, accents folded, spaces collapsed.
 CREATE OR REPLACE FUNCTION vs_suggest_key(doc text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
@@ -108,16 +140,19 @@ BEGIN
         PERFORM vs_lexicon_add(vs_words(OLD.title, OLD.tags, channel_name), -1);
     END IF;
     PERFORM vs_lexicon_add(vs_words(NEW.title, NEW.tags, channel_name), 1);
+    IF vs_stem_config(NEW.language) IS NOT NULL THEN
+        INSERT INTO search_language (language) VALUES (NEW.language) ON CONFLICT DO NOTHING;
+    END IF;
     INSERT INTO search_document AS d (video_id, channel_id, category, language, region, duration_s, published_at,
-                                      tags, metadata, pop_tier, pop_score, document)
+                                      tags, metadata, pop_tier, pop_score, title_words, document)
     VALUES (NEW.id, NEW.channel_id, NEW.category, NEW.language, NEW.region, NEW.duration_s, NEW.published_at,
             NEW.tags, NEW.metadata, vs_pop_tier(NEW.view_count), vs_pop_score(NEW.view_count, NEW.like_count),
-            vs_document(NEW.language, NEW.title, NEW.tags, channel_name, NEW.description))
+            vs_title_words(NEW.title), vs_document(NEW.language, NEW.title, NEW.tags, channel_name, NEW.description))
     ON CONFLICT (video_id) DO UPDATE SET
         channel_id = EXCLUDED.channel_id, category = EXCLUDED.category, language = EXCLUDED.language,
         region = EXCLUDED.region, duration_s = EXCLUDED.duration_s, published_at = EXCLUDED.published_at,
         tags = EXCLUDED.tags, metadata = EXCLUDED.metadata, pop_tier = EXCLUDED.pop_tier,
-        pop_score = EXCLUDED.pop_score, document = EXCLUDED.document;
+        pop_score = EXCLUDED.pop_score, title_words = EXCLUDED.title_words, document = EXCLUDED.document;
     RETURN NEW;
 END;
 $$;
@@ -162,11 +197,14 @@ CREATE OR REPLACE FUNCTION vs_rebuild() RETURNS void
     LANGUAGE sql AS $$
     TRUNCATE search_document, search_lexicon;
     INSERT INTO search_document (video_id, channel_id, category, language, region, duration_s, published_at, tags,
-                                 metadata, pop_tier, pop_score, document)
+                                 metadata, pop_tier, pop_score, title_words, document)
     SELECT v.id, v.channel_id, v.category, v.language, v.region, v.duration_s, v.published_at, v.tags, v.metadata,
-           vs_pop_tier(v.view_count), vs_pop_score(v.view_count, v.like_count),
+           vs_pop_tier(v.view_count), vs_pop_score(v.view_count, v.like_count), vs_title_words(v.title),
            vs_document(v.language, v.title, v.tags, c.name, v.description)
     FROM api_video v JOIN api_channel c ON c.id = v.channel_id;
+    INSERT INTO search_language (language)
+    SELECT DISTINCT language FROM search_document WHERE vs_stem_config(language) IS NOT NULL
+    ON CONFLICT DO NOTHING;
     INSERT INTO search_lexicon (word, ndoc)
     SELECT w, count(*) FROM api_video v JOIN api_channel c ON c.id = v.channel_id,
          unnest(vs_words(v.title, v.tags, c.name)) AS w

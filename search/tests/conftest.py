@@ -18,7 +18,7 @@ def catalogue_100k(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE api_comment, api_reaction, api_subscription, api_video, api_channel, "
-                "search_document, search_lexicon, search_suggestion, search_suggestion_top, "
+                "search_document, search_lexicon, search_suggestion, search_suggestion_top, search_language, "
                 "analytics_video_trending, analytics_video_daily_engagement CASCADE"
             )
             cursor.execute("DELETE FROM authtoken_token")

@@ -91,7 +91,27 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("q", "first", "contains", "excludes"), CASES, ids=[c[0] for c in CASES])
+# Each catalogue language is stemmed with its own stemmer: plural, gender and accent forms find each other,
+# in a video of that language; a word stemmed for one language never matches in another's videos.
+LANGUAGE_CASES = [
+    ("canciones", ["cancion_es"], [], []),  # Spanish plural, accent folded
+    ("cancion bonito", ["cancion_es"], [], []),  # accent dropped, gender
+    ("recettes", ["recette_fr"], [], []),  # French plural
+    ("préférées crêpes", ["recette_fr"], [], []),  # gender, number and accents
+    ("Häuser", ["haus_de"], [], []),  # German umlaut plural
+    ("renovierte Häuser", ["haus_de"], [], []),
+    ("livros", ["livro_pt"], [], []),  # Portuguese
+    ("cantanti", ["cantante_it"], [], []),  # Italian plural
+    ("городе", ["gorod_ru"], [], []),  # Russian case ending
+    # the French stem of `news` is `new`: it finds French videos only, not `new` in an English title
+    ("news", ["news_fr"], [], ["new_phone_en"]),
+    ("phones", ["new_phone_en"], [], []),  # English still stems
+]
+
+
+@pytest.mark.parametrize(
+    ("q", "first", "contains", "excludes"), CASES + LANGUAGE_CASES, ids=[c[0] for c in CASES + LANGUAGE_CASES]
+)
 def test_query(search, corpus, q, first, contains, excludes):
     body = search(q=q)
     found = keys_of(corpus, body)
@@ -99,6 +119,20 @@ def test_query(search, corpus, q, first, contains, excludes):
     assert set(contains) <= set(found), found
     assert not set(excludes) & set(found), found
     assert body["total"] == {"value": len(found), "relation": "eq"}
+
+
+def test_a_language_filter_stems_the_query_for_that_language_only(search, corpus):
+    """With `language=es`, `recettes` is stemmed as Spanish only: the French video is not found by its
+    stem (nor shown, being French), and a Spanish plural still finds its singular."""
+    assert keys_of(corpus, search(q="canciones", language="es"))[:1] == ["cancion_es"]
+    assert keys_of(corpus, search(q="canciones", language="fr")) == []
+    assert keys_of(corpus, search(q="recettes", language="fr,es"))[:1] == ["recette_fr"]
+
+
+def test_stemmed_matches_are_highlighted_in_their_language(search, corpus):
+    body = search(q="canciones bonitos")
+    hit = next(h for h in body["results"] if h["id"] == corpus["cancion_es"].pk)
+    assert hit["highlight"]["title"] == "La <mark>canción</mark> más <mark>bonita</mark> del verano"
 
 
 def test_title_matches_beat_a_hugely_popular_description_mention(search, corpus):
