@@ -120,8 +120,11 @@ def _truncate_analytics_after_transactional_tests(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_search_languages():
-    """Each test reads the catalogue's stemmed languages afresh (search.query caches them per process)."""
+def _fresh_search_caches():
+    """Each test reads the catalogue's stemmed languages and the synonym sets afresh (search caches them
+    per process)."""
     from search.query import catalogue_languages
+    from search.synonyms import synonym_sets
 
     catalogue_languages.clear()
+    synonym_sets.clear()

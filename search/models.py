@@ -148,3 +148,21 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Synonym(models.Model):
+    """A synonym set (search.synonyms): without `expands_to`, each of `terms` finds the others; with it,
+    each of `terms` also finds the `expands_to` terms, not the reverse. Terms may be phrases."""
+
+    terms = ArrayField(models.CharField(max_length=100))
+    expands_to = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "search_synonym"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        arrow = " -> " + ", ".join(self.expands_to) if self.expands_to else ""
+        return ", ".join(self.terms) + arrow

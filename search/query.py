@@ -82,6 +82,7 @@ class Term:
     text: str
     phrase: bool = False
     negated: bool = False
+    synonym: bool = False  # a term with synonyms, or one of them (search.synonyms): never "misspelled"
 
     @property
     def is_cjk(self) -> bool:
@@ -107,7 +108,7 @@ class ParsedQuery:
 
     @property
     def positive_words(self) -> list[Term]:
-        return [t for t in self.terms if not t.negated and not t.phrase and not t.is_cjk]
+        return [t for t in self.terms if not t.negated and not t.phrase and not t.is_cjk and not t.synonym]
 
     @property
     def has_positive(self) -> bool:

@@ -29,6 +29,7 @@ from config.replicas import read_connection
 from search.expressions import TsMatch
 from search.models import TIER_GROUPS, SearchDocument
 from search.query import Forms, ParsedQuery, parse, query_languages, to_tsquery, tsquery_sql
+from search.synonyms import expand as expand_synonyms
 
 # Totals are exact up to COUNT_CAP: the sample of a search is its COUNT_CAP + 1 most popular matches, and
 # each is a visit of its document's heap row. Past that the total is the planner's estimate, marked as
@@ -108,9 +109,15 @@ class Suggestion(TypedDict):
     kind: str
 
 
+class SynonymUsed(TypedDict):
+    term: str
+    expanded: list[str]
+
+
 class QueryEcho(TypedDict):
     q: str
     corrected: str | None
+    synonyms: list[SynonymUsed]
 
 
 class Highlight(TypedDict):
@@ -168,24 +175,31 @@ def video_search(*, request: SearchRequest) -> VideoSearchResult:
     languages = [
         code.strip().lower() for value in request.filters.get("language", []) for code in value.split(",")
     ]
+    expanded, synonyms = expand_synonyms(parsed)
     if parsed.terms:
         # without filters the planner's estimate of the matches comes with the tsquery
-        forms, unknown, estimate = analyse(parsed, estimate=not request.filters, languages=languages or None)
+        forms, unknown, estimate = analyse(
+            expanded, estimate=not request.filters, languages=languages or None
+        )
         corrections = spelling_corrections(unknown)
         if corrections:
             suggestion = parsed.replace_words(corrections).as_text()
-    matching = match(documents, parsed, forms, request, estimate=estimate)
+    matching = match(documents, expanded, forms, request, estimate=estimate)
     corrected = None
     if matching.summary.total == 0 and suggestion:
-        corrected_parsed = parse(suggestion)
+        corrected_parsed, corrected_synonyms = expand_synonyms(parse(suggestion))
         corrected_forms = analyse(corrected_parsed, languages=languages or None)[0]
         correction = match(documents, corrected_parsed, corrected_forms, request)
         if correction.summary.total:
-            matching, corrected = correction, suggestion
+            matching, corrected, synonyms = correction, suggestion, corrected_synonyms
     rows, next_cursor = page_rows(matching, request)
     results, highlights = page_videos(rows, matching, request)
     return {
-        "query": {"q": request.q, "corrected": corrected},
+        "query": {
+            "q": request.q,
+            "corrected": corrected,
+            "synonyms": [{"term": used.term, "expanded": used.expanded} for used in synonyms],
+        },
         "total": total_of(matching.summary),
         "results": results,
         "highlights": highlights,
@@ -712,7 +726,7 @@ def channel_search(*, q: str, page_size: int, cursor: str | None) -> ChannelSear
     page, more = rows[:page_size], len(rows) > page_size
     found = Channel.objects.in_bulk([channel_id for channel_id, _ in page])
     return {
-        "query": {"q": q, "corrected": None},
+        "query": {"q": q, "corrected": None, "synonyms": []},
         "total": {"value": min(total, TOTAL_CAP), "relation": "gte" if total > TOTAL_CAP else "eq"},
         "results": [(found[channel_id], score) for channel_id, score in page if channel_id in found],
         "next_cursor": encode_cursor(ordering="channels", values=[page[-1][1], page[-1][0]])

@@ -6,7 +6,14 @@ from typing import Any
 from rest_framework import serializers
 
 from api.serializers import ChannelSerializer, VideoSerializer
+from search.models import Synonym
 from search.selectors import MARK_CLOSE, MARK_OPEN, Highlight
+from search.synonyms import MAX_TERM_LENGTH, MAX_TERM_WORDS, MAX_TERMS, synonym_key
+
+
+class SynonymUsedSerializer(serializers.Serializer[Any]):
+    term = serializers.CharField(help_text="A term of the query (a word, a phrase, or words that spell one).")
+    expanded = serializers.ListField(child=serializers.CharField(), help_text="What it also found.")
 
 
 class QueryEchoSerializer(serializers.Serializer[Any]):
@@ -14,6 +21,60 @@ class QueryEchoSerializer(serializers.Serializer[Any]):
     corrected = serializers.CharField(
         allow_null=True, help_text="The corrected query whose results are shown."
     )
+    synonyms = SynonymUsedSerializer(many=True, help_text="The synonym expansions used; empty when none.")
+
+
+class SynonymTermField(serializers.CharField):
+    """A term of a synonym set: a word or a phrase of up to MAX_TERM_WORDS words, spaces collapsed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_TERM_LENGTH, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("A term is a string.")
+        text = " ".join(str(super().to_internal_value(data)).split())
+        if not synonym_key(text) or not any(c.isalnum() for c in text):
+            raise serializers.ValidationError("A term needs at least one letter or digit.")
+        if '"' in text:
+            raise serializers.ValidationError("A term may not hold quotes: a phrase is its words.")
+        if len(text.split()) > MAX_TERM_WORDS:
+            raise serializers.ValidationError(f"A term is at most {MAX_TERM_WORDS} words.")
+        return text
+
+
+def distinct_terms(terms: list[str]) -> list[str]:
+    """The terms without repeats (as search matches them: case, accents and spacing aside)."""
+    return list({synonym_key(term): term for term in reversed(terms)}.values())[::-1]
+
+
+class SynonymSerializer(serializers.ModelSerializer[Synonym]):
+    terms = serializers.ListField(
+        child=SynonymTermField(),
+        min_length=1,
+        max_length=MAX_TERMS,
+        help_text="Words or phrases. Without expands_to, each finds the others (at least two).",
+    )
+    expands_to = serializers.ListField(
+        child=SynonymTermField(),
+        max_length=MAX_TERMS,
+        required=False,
+        default=list,
+        help_text="One-way: each of `terms` also finds these, not the reverse.",
+    )
+
+    class Meta:
+        model = Synonym
+        fields = ["id", "terms", "expands_to", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        terms, expands_to = distinct_terms(attrs["terms"]), distinct_terms(attrs.get("expands_to", []))
+        if not expands_to and len(terms) < 2:
+            raise serializers.ValidationError(
+                {"terms": ["A multi-way set needs two terms or more; a one-way one needs expands_to."]}
+            )
+        return {"terms": terms, "expands_to": expands_to}
 
 
 class TotalSerializer(serializers.Serializer[Any]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from search.models import Synonym
+
 SUGGESTION_TITLES = 50_000
 
 
@@ -35,3 +37,18 @@ def suggestions_refresh(*, suggestion_titles: int = SUGGESTION_TITLES) -> int:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SELECT vs_suggestions_refresh(%s)", [suggestion_titles])
         return int(cursor.fetchone()[0])
+
+
+def synonym_create(*, terms: list[str], expands_to: list[str]) -> Synonym:
+    """A synonym set; searches use it within search.synonyms.SYNONYMS_TTL_S seconds."""
+    return Synonym.objects.create(terms=terms, expands_to=expands_to)
+
+
+def synonym_update(*, synonym: Synonym, terms: list[str], expands_to: list[str]) -> Synonym:
+    synonym.terms, synonym.expands_to = terms, expands_to
+    synonym.save(update_fields=["terms", "expands_to", "updated_at"])
+    return synonym
+
+
+def synonym_delete(*, synonym: Synonym) -> None:
+    synonym.delete()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,16 +13,17 @@ from rest_framework.views import APIView
 
 from api.filters import VideoFilterBackend, VideoFilterSet
 from api.observability import ZERO_RESULT_SEARCHES
-from api.pagination import next_page_url, page_size_from
+from api.pagination import KeysetPagination, next_page_url, page_size_from
 from api.params import int_param
 from api.serializers import ChannelSerializer, VideoSerializer, represent
-from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS
-from search import params, selectors
-from search.models import SearchDocument
+from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS, page_of, page_schema, validated
+from search import params, selectors, services
+from search.models import SearchDocument, Synonym
 from search.query import MAX_QUERY_LENGTH
 from search.serializers import (
     ChannelSearchResponseSerializer,
     SuggestResponseSerializer,
+    SynonymSerializer,
     VideoSearchResponseSerializer,
     highlight_html,
 )
@@ -136,3 +138,50 @@ class SuggestView(APIView):
         prefix = params.query_text(request)
         limit = int_param(request, "limit", default=10, low=1, high=20)
         return Response({"suggestions": selectors.suggest(prefix=prefix, limit=limit)})
+
+
+class IsStaff(permissions.BasePermission):
+    message = "Synonyms are managed by staff."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(request.user and request.user.is_staff)
+
+
+SYNONYM_PAGINATION = KeysetPagination(name="synonyms", keys=[("id", "id", int)])
+
+
+class SynonymListView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaff]
+
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        operation_id="search_synonyms_list",
+        responses={200: page_schema(SynonymSerializer), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        results, next_url = SYNONYM_PAGINATION.paginate(Synonym.objects.order_by("-id"), request)
+        return page_of(SynonymSerializer, results=results, next_url=next_url, request=request)
+
+    @extend_schema(request=SynonymSerializer, responses={201: SynonymSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        synonym = services.synonym_create(**validated(SynonymSerializer, request.data))
+        return Response(SynonymSerializer(synonym).data, status=status.HTTP_201_CREATED)
+
+
+class SynonymDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaff]
+
+    @extend_schema(responses={200: SynonymSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(SynonymSerializer(get_object_or_404(Synonym, pk=pk)).data)
+
+    @extend_schema(request=SynonymSerializer, responses={200: SynonymSerializer, **ERRORS})
+    def put(self, request: Request, pk: int) -> Response:
+        synonym = get_object_or_404(Synonym, pk=pk)
+        fields = validated(SynonymSerializer, request.data)
+        return Response(SynonymSerializer(services.synonym_update(synonym=synonym, **fields)).data)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.synonym_delete(synonym=get_object_or_404(Synonym, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
