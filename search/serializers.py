@@ -159,3 +159,15 @@ def highlight_html(highlight: Highlight) -> dict[str, str]:
         return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
     return {"title": marked(highlight["title"]), "description": marked(highlight["description"])}
+
+
+class RelatedHitSerializer(VideoSerializer):
+    score = serializers.FloatField(help_text="How alike: shared rare words and tags, channel, language.")
+
+    class Meta(VideoSerializer.Meta):
+        fields = [*VideoSerializer.Meta.fields, "score"]
+
+
+class RelatedResponseSerializer(serializers.Serializer[Any]):
+    video = serializers.IntegerField(help_text="The video they are like.")
+    results = RelatedHitSerializer(many=True)

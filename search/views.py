@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import VideoFilterBackend, VideoFilterSet
+from api.filters import VideoFilterBackend, VideoFilterSet, filter_params
+from api.models import Video
 from api.observability import ZERO_RESULT_SEARCHES
 from api.pagination import KeysetPagination, next_page_url, page_size_from
 from api.params import int_param
@@ -20,8 +22,10 @@ from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS, page_of, page_sch
 from search import params, selectors, services
 from search.models import SearchDocument, Synonym
 from search.query import MAX_QUERY_LENGTH
+from search.related import related_videos
 from search.serializers import (
     ChannelSearchResponseSerializer,
+    RelatedResponseSerializer,
     SuggestResponseSerializer,
     SynonymSerializer,
     VideoSearchResponseSerializer,
@@ -185,3 +189,32 @@ class SynonymDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         services.synonym_delete(synonym=get_object_or_404(Synonym, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RelatedVideosView(GenericAPIView[Video]):
+    """Videos like this one (search.related), filtered as search filters."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "search"
+    filter_backends = [VideoFilterBackend]
+    filterset_class = VideoFilterSet
+    queryset = Video.objects.none()  # for the schema generator (`{id}`: a video's)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 50}, description="1-50, default 10."
+            ),
+            META_PARAMETER,
+        ],
+        responses={200: RelatedResponseSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        limit = int_param(request, "limit", default=10, low=1, high=50)
+        found = related_videos(video_id=pk, limit=limit, filters=filter_params(request.query_params))
+        if found is None:
+            raise Http404
+        results = represent(VideoSerializer, [video for video, _ in found])
+        for hit, (_, score) in zip(results, found, strict=True):
+            hit["score"] = score
+        return Response({"video": pk, "results": results})

@@ -1,8 +1,8 @@
 """The explorer in headless Chromium (Debian's package, driven by Playwright) against gunicorn: type a
-query, see suggestions, pick one with the keyboard, see highlighted results, apply a facet and see the
-results and counts change, follow "more", reload the shared address, see the did-you-mean line, open
-trending, sign in and see a chart with one point per day; Korean texts, phone width, and no request
-leaving the app. Screenshots of the three views go to test-results/explorer/.
+query, see suggestions, pick one with the keyboard, see highlighted results, open a card's related
+videos, apply a facet and see the results and counts change, follow "more", reload the shared address,
+see the did-you-mean line, open trending, sign in and see a chart with one point per day; Korean texts,
+phone width, and no request leaving the app. Screenshots of the three views go to test-results/explorer/.
 
 Without a Chromium the test is skipped, unless REQUIRE_BROWSER=1 (as .ci/run sets, which installs it)."""
 
@@ -168,6 +168,14 @@ def test_explorer_in_a_real_browser(explorer_server, browser):
     expect(page.locator("#more")).to_be_hidden()
     titles = page.locator("#results h3").all_text_contents()
     assert len(titles) == len(set(titles))  # no repeats across pages
+
+    # A card's related videos, on demand, never the video itself
+    first = page.locator("#results > li").first
+    first.locator(".v-related-toggle").click()
+    expect(first.locator(".v-related-toggle")).to_have_attribute("aria-expanded", "true")
+    related = first.locator(".v-related-item a")
+    expect(related.first).to_be_visible()
+    assert first.locator("h3").text_content() not in related.all_text_contents()
 
     music = page.locator(".facet[data-facet=category] .chip[data-value=music]")
     music_count = int(music.locator(".count").text_content())

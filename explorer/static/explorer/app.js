@@ -110,7 +110,39 @@
     const description = $(".v-description", item);
     if (video.highlight && video.highlight.description) description.innerHTML = video.highlight.description;
     else description.textContent = (video.description || "").slice(0, 200);
+    const toggle = $(".v-related-toggle", item);
+    toggle.textContent = t("related");
+    toggle.addEventListener("click", () => toggleRelated(video, item, toggle));
     return item;
+  }
+
+  // Videos like this one (GET /videos/{id}/related), shown under the card on demand.
+  async function toggleRelated(video, item, toggle) {
+    const box = $(".v-related", item);
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    box.hidden = !open;
+    if (!open || box.dataset.loaded) return;
+    let data;
+    try {
+      data = await api(`${API}/videos/${video.id}/related?limit=5`);
+    } catch (error) {
+      box.textContent = t("error", { message: error.message });
+      return;
+    }
+    box.dataset.loaded = "1";
+    box.replaceChildren();
+    if (!data.results.length) box.textContent = t("related.none");
+    for (const hit of data.results) {
+      const line = document.createElement("p");
+      line.className = "v-related-item";
+      const link = document.createElement("a");
+      link.href = hit.url;
+      link.rel = "noopener";
+      link.textContent = hit.title;
+      line.append(link, ` · ${hit.channel.name} · ${number(hit.view_count)} ${t("views")}`);
+      box.append(line);
+    }
   }
 
   // ---- search ------------------------------------------------------------------------------------------
@@ -238,6 +270,9 @@
   let activeSuggestion = -1;
 
   function closeSuggestions() {
+    // a suggestion still on its way must not open the list again once it is closed
+    clearTimeout(suggestTimer);
+    ticket("suggest");
     $("#suggestions").hidden = true;
     $("#q").setAttribute("aria-expanded", "false");
     $("#q").removeAttribute("aria-activedescendant");

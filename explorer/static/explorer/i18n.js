@@ -22,7 +22,7 @@ window.EXPLORER_TEXTS = {
     "facets.sampled": "Counts among the 1,001 most viewed matches",
     "error": "Something went wrong: {message}", "signin.failed": "Sign-in failed: {message}",
     "top.forbidden": "The top table is for analysts.", "lang.other": "한국어",
-    "inwindow": "{n} views in this window",
+    "inwindow": "{n} views in this window", "related": "Related videos", "related.none": "Nothing alike yet.",
   },
   ko: {
     "title": "동영상 탐색기", "nav.search": "검색", "nav.trending": "인기", "nav.analytics": "분석",
@@ -45,6 +45,6 @@ window.EXPLORER_TEXTS = {
     "facets.sampled": "조회수 상위 1,001개 결과 기준",
     "error": "오류가 발생했습니다: {message}", "signin.failed": "로그인 실패: {message}",
     "top.forbidden": "상위 표는 분석가만 볼 수 있습니다.", "lang.other": "English",
-    "inwindow": "이 기간 조회수 {n}",
+    "inwindow": "이 기간 조회수 {n}", "related": "관련 동영상", "related.none": "아직 비슷한 동영상이 없습니다.",
   },
 };
