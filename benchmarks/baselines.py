@@ -164,3 +164,23 @@ def naive_ingest(events: list[dict]) -> int:
             cursor.execute("UPDATE api_video SET view_count = view_count + 1 WHERE id = %s", [e["video_id"]])
         transaction.set_rollback(True)
     return len(events)
+
+
+def naive_related(video_id: int, *, limit: int = 10) -> list[int]:
+    """Related videos the obvious way: every document holding any word of the video's title, ranked by
+    ts_rank against them all."""
+    return [
+        row[0]
+        for row in _rows(
+            """
+            WITH q AS (
+                SELECT to_tsquery('simple', string_agg(quote_literal(w), ' | ')) AS q
+                FROM api_video v, unnest(vs_words(v.title, v.tags, NULL)) AS w WHERE v.id = %s
+            )
+            SELECT d.video_id FROM search_document d, q
+            WHERE d.document @@ q.q AND d.video_id <> %s
+            ORDER BY ts_rank(d.document, q.q) DESC, d.video_id DESC LIMIT %s
+            """,
+            [video_id, video_id, limit],
+        )
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -23,7 +24,14 @@ from urllib.parse import urlencode
 
 from tqdm import tqdm
 
-from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, analytics_paths, analytics_subjects
+from benchmarks.scenarios import (
+    RELATED_SCENARIOS,
+    SEARCH_SCENARIOS,
+    SUGGEST_SCENARIOS,
+    analytics_paths,
+    analytics_subjects,
+    related_sources,
+)
 from tests.live import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +68,13 @@ def percentile(ordered: list[float], p: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 2)
 
 
-def measure(port: int, path: str, *, requests: int, concurrency: int, headers: dict | None = None) -> dict:
+def measure(
+    port: int, path: str | list[str], *, requests: int, concurrency: int, headers: dict | None = None
+) -> dict:
+    """Latencies of `requests` GETs of `path` (or of each of a list of paths in turn) by `concurrency`
+    clients on their own connections."""
+    paths = [path] if isinstance(path, str) else path
+    turn = itertools.count()
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -70,8 +84,10 @@ def measure(port: int, path: str, *, requests: int, concurrency: int, headers: d
         nonlocal errors
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for _ in range(per_client):
+            with lock:
+                next_path = paths[next(turn) % len(paths)]
             started = time.perf_counter()
-            connection.request("GET", path, headers=headers or {})
+            connection.request("GET", next_path, headers=headers or {})
             response = connection.getresponse()
             response.read()
             elapsed = (time.perf_counter() - started) * 1000
@@ -79,9 +95,9 @@ def measure(port: int, path: str, *, requests: int, concurrency: int, headers: d
                 latencies.append(elapsed)
                 errors += response.status != 200
 
-    for _ in range(10):  # warm the workers and caches
+    for i in range(10):  # warm the workers and caches
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        warm.request("GET", path, headers=headers or {})
+        warm.request("GET", paths[i % len(paths)], headers=headers or {})
         warm.getresponse().read()
     wall = run_clients([()] * concurrency, client)
     ordered = sorted(latencies)
@@ -90,7 +106,7 @@ def measure(port: int, path: str, *, requests: int, concurrency: int, headers: d
         return percentile(ordered, p)
 
     return {
-        "path": path,
+        "path": path if isinstance(path, str) else f"{paths[0]} and {len(paths) - 1} more, in turn",
         "requests": len(ordered),
         "errors": errors,
         "p50_ms": pct(0.50),
@@ -264,6 +280,12 @@ def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: floa
                 concurrency=concurrency,
             )
             print(name, results[f"suggest:{name}"], flush=True)
+        sources = related_sources()
+        for name, (params, _) in RELATED_SCENARIOS.items():
+            query = f"?{urlencode(params)}" if params else ""
+            paths = [f"/api/v1/videos/{video_id}/related{query}" for video_id in sources]
+            results[f"related:{name}"] = measure(port, paths, requests=requests, concurrency=concurrency)
+            print(name, results[f"related:{name}"], flush=True)
         subjects = analytics_subjects()
         if subjects is not None:
             analyst = {"Authorization": f"Token {tokens['analysts']}"}

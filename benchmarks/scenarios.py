@@ -20,6 +20,14 @@ SUGGEST_SCENARIOS = {
     "suggest_korean": ({"q": "김치"}, "Korean prefix"),
 }
 
+# Related videos: the endpoint's default shape and one with a search filter, each over RELATED_SOURCES
+# videos spread evenly over the catalogue's ids (related_sources).
+RELATED_SCENARIOS = {
+    "related": ({}, "a video page's related videos (limit 10)"),
+    "related_filtered": ({"language": "en", "duration": "medium"}, "related videos with search filters"),
+}
+RELATED_SOURCES = 60
+
 CHANNEL_VIDEOS = 1_000  # issue 4: a channel's report over about this many videos
 
 
@@ -30,6 +38,20 @@ def api_request(params: dict):
     from rest_framework.test import APIRequestFactory
 
     return Request(APIRequestFactory().get("/", params))
+
+
+def related_sources(count: int = RELATED_SOURCES) -> list[int]:
+    """`count` video ids spread evenly over the catalogue (every n-th id): the pages whose related videos
+    the benchmarks ask for, the same in every run on the same data."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total "
+            "FROM api_video) AS v WHERE n %% greatest(1, total / %s) = 0 ORDER BY id LIMIT %s",
+            [count, count],
+        )
+        return [video_id for (video_id,) in cursor.fetchall()]
 
 
 def analytics_subjects() -> dict | None:

@@ -7,12 +7,23 @@ Compare groups: each group holds ours and the baselines for one query.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
+from api.filters import filter_params
 from benchmarks import baselines
-from benchmarks.scenarios import SEARCH_SCENARIOS, SUGGEST_SCENARIOS, api_request
+from benchmarks.scenarios import (
+    RELATED_SCENARIOS,
+    RELATED_SOURCES,
+    SEARCH_SCENARIOS,
+    SUGGEST_SCENARIOS,
+    api_request,
+    related_sources,
+)
 from search import params as search_params
 from search import selectors
+from search.related import related_videos
 
 ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
 
@@ -64,3 +75,29 @@ def test_suggest_naive(benchmark, scenario):
     benchmark.group = f"suggest:{scenario}"
     benchmark.extra_info.update(kind="naive_istartswith", scenario=scenario)
     benchmark.pedantic(baselines.naive_suggest, args=(prefix,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return related_sources()
+
+
+@pytest.mark.parametrize("scenario", list(RELATED_SCENARIOS))
+def test_related_ours(benchmark, scenario, sources):
+    """One round per source video: the max over them is about their p98."""
+    filters = filter_params(api_request(RELATED_SCENARIOS[scenario][0]).query_params)
+    videos = itertools.cycle(sources)
+    benchmark.group = f"related:{scenario}"
+    benchmark.extra_info.update(kind="ours", scenario=scenario)
+    benchmark.pedantic(
+        lambda: related_videos(video_id=next(videos), limit=10, filters=filters),
+        rounds=RELATED_SOURCES,
+        warmup_rounds=0,
+    )
+
+
+def test_related_naive(benchmark, sources):
+    videos = itertools.cycle(sources[:: RELATED_SOURCES // ROUNDS_NAIVE])
+    benchmark.group = "related:related"
+    benchmark.extra_info.update(kind="naive_rank_title_words", scenario="related")
+    benchmark.pedantic(lambda: baselines.naive_related(next(videos)), rounds=ROUNDS_NAIVE, warmup_rounds=0)

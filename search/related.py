@@ -1,9 +1,11 @@
 """Related videos: the videos that share a video's rarest words and tags, then its channel and language.
 
-Bounded like search: the source's RELATED_WORDS rarest title and tag words (by their document counts in
-the did-you-mean lexicon) each read at most WORD_POSTINGS of their documents through the GIN index,
-beside the channel's CHANNEL_CANDIDATES newest videos; the RELATED_CANDIDATES best of those are scored in
-full and filtered.
+Bounded like search, and through the same popularity-first samples (search.selectors.sample_sql: tier
+group by tier group from the most viewed down, each through its own GIN indexes, with the request's
+filters): the SAMPLE most viewed videos holding the source's two rarest title and tag words together,
+the SAMPLE most viewed holding any of its RELATED_WORDS rarest, and the channel's CHANNEL_CANDIDATES
+newest videos. Those few hundred candidates are scored in full: the rarity (idf, from the did-you-mean
+lexicon's document counts) of each word they share, whole tags, channel and language.
 """
 
 from __future__ import annotations
@@ -15,51 +17,48 @@ from dataclasses import dataclass
 from api import selectors as catalogue
 from api.models import Video
 from config.replicas import read_connection
-from search.selectors import filtered_documents
+from search.expressions import TsMatch
+from search.selectors import SAMPLE_SETTINGS, fetch_with_index_scans, filtered_documents, sample_sql
 
-RELATED_WORDS = 8  # the source's rarest words that find candidates
-WORD_POSTINGS = 1_000  # documents read per word
+RELATED_WORDS = 6  # the source's rarest words that find candidates
+SAMPLE = 100  # the most viewed candidates of each word query
 CHANNEL_CANDIDATES = 50
-RELATED_CANDIDATES = 300
 MAX_WORD_SHARE = 0.05  # a word in more than this share of the documents says nothing of a subject
 MIN_WORD_LIMIT = 20  # ... unless the catalogue is so small that 5% is fewer documents than this
+# what a candidate gains beyond the rarity (idf) of the words it shares
+TAG_WEIGHT = 1.5  # per whole tag shared, times the rarity of its rarest word
+SAME_CHANNEL = 3.0
+SAME_LANGUAGE = 1.0
 # The number of documents: the planner's count, or an exact one while the table is small (never analysed)
 DOCUMENTS_SQL = """
     SELECT CASE WHEN reltuples >= 10000 THEN reltuples ELSE (SELECT count(*) FROM search_document) END
     FROM pg_class WHERE oid = 'search_document'::regclass
 """
-# what a candidate gains beyond the rarity (idf) of the words it shares
-TAG_WEIGHT = 1.5  # per whole tag shared, times the rarity of its rarest word
-SAME_CHANNEL = 3.0
-SAME_LANGUAGE = 1.0
 # The source's words: its title's and tags' words as the lexicon holds them (vs_words without the channel
-# name, which every video of the channel shares), with their document counts.
-SOURCE_SQL = """
-    SELECT v.channel_id, v.language, v.tags, s.words, s.counts
+# name, which every video of the channel shares), rarest first, with their document counts; and the
+# tsqueries of its two rarest together and of any of them.
+SOURCE_SQL = f"""
+    SELECT v.channel_id, v.language, v.tags, s.words, s.counts,
+           (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' & ') FROM unnest(s.words[:2]) AS w),
+           (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' | ') FROM unnest(s.words) AS w),
+           (SELECT array_agg(plainto_tsquery('pg_catalog.simple', w)::text) FROM unnest(s.words) AS w)
     FROM api_video v CROSS JOIN LATERAL (
-        SELECT coalesce(array_agg(l.word ORDER BY l.ndoc, l.word), '{}') AS words,
-               coalesce(array_agg(l.ndoc ORDER BY l.ndoc, l.word), '{}') AS counts
+        SELECT coalesce((array_agg(l.word ORDER BY l.ndoc, l.word))[:{RELATED_WORDS}], '{{}}') AS words,
+               coalesce((array_agg(l.ndoc ORDER BY l.ndoc, l.word))[:{RELATED_WORDS}], '{{}}') AS counts
         FROM (SELECT DISTINCT unnest(vs_words(v.title, v.tags, NULL)) AS word) AS w
-        JOIN search_lexicon l ON l.word = w.word AND l.ndoc BETWEEN 2 AND %(max_ndoc)s
+        -- equality through the btree of search_lexicon_prefix: with `=`, the planner took the trigram index
+        -- (0.8 ms a word, where the btree takes 0.01; see search.selectors.UNKNOWN_WORDS_SQL)
+        JOIN search_lexicon l ON l.word ~>=~ w.word AND l.word ~<=~ w.word AND l.ndoc BETWEEN 2 AND %(max_ndoc)s
     ) AS s
     WHERE v.id = %(video)s
 """
-# Each word's documents (WORD_POSTINGS at most, through the document GIN index) and the channel's newest
-# videos; each candidate scored by the rarity of the words it shares.
-CANDIDATES_SQL = f"""
-    SELECT video_id, sum(idf) AS score FROM (
-        SELECT d.video_id, w.idf
-        FROM unnest(%(words)s::text[], %(idfs)s::float8[]) AS w(word, idf)
-        CROSS JOIN LATERAL (
-            SELECT video_id FROM search_document
-            WHERE document @@ plainto_tsquery('pg_catalog.simple', w.word) LIMIT {WORD_POSTINGS}
-        ) AS d
-        UNION ALL
-        (SELECT video_id, 0 FROM search_document WHERE channel_id = %(channel)s
-         ORDER BY published_at DESC LIMIT {CHANNEL_CANDIDATES})
-    ) AS hits
-    WHERE video_id <> %(video)s
-    GROUP BY video_id ORDER BY score DESC, video_id DESC LIMIT {RELATED_CANDIDATES}
+# Each candidate's row and the rarity of the source's words it holds (each word's tsquery made once).
+SCORED_SQL = """
+    SELECT d.video_id, d.channel_id, d.language, d.tags, d.pop_score,
+           (SELECT coalesce(sum(w.idf), 0) FROM unnest(%s::tsquery[], %s::float8[]) AS w(q, idf)
+            WHERE d.document @@ w.q)
+    FROM (SELECT DISTINCT video_id FROM ({candidates}) AS c WHERE video_id <> %s) AS c
+    JOIN search_document d ON d.video_id = c.video_id
 """
 
 
@@ -87,29 +86,32 @@ def related_videos(
         row = cursor.fetchone()
         if row is None:
             return None
-        source = Source(row[0], row[1], list(row[2] or []), row[3][:RELATED_WORDS], row[4][:RELATED_WORDS])
+        source = Source(row[0], row[1], list(row[2] or []), row[3], row[4])
         idf = {
             word: math.log(documents / count) for word, count in zip(source.words, source.counts, strict=True)
         }
-        cursor.execute(
-            CANDIDATES_SQL,
-            {
-                "words": source.words,
-                "idfs": list(idf.values()),
-                "channel": source.channel_id,
-                "video": video_id,
-            },
+        documents_kept = filtered_documents(filters)
+        parts, params = [], []
+        for tsquery in {row[5], row[6]} - {None, ""}:
+            matched = documents_kept.filter(TsMatch(tsquery))
+            part, part_params = sample_sql(matched, ["video_id", "pop_tier"], limit=SAMPLE)
+            parts.append(f"SELECT video_id FROM ({part}) AS sample")
+            params += part_params
+        channel = documents_kept.filter(channel_id=source.channel_id).order_by("-published_at")
+        part, part_params = channel.values("video_id")[:CHANNEL_CANDIDATES].query.sql_with_params()
+        parts.append(part)
+        params += part_params
+        candidates = " UNION ALL ".join(f"({part})" for part in parts)
+        (rows,) = fetch_with_index_scans(
+            cursor,
+            SCORED_SQL.format(candidates=candidates),
+            params=[row[7] or [], list(idf.values()), *params, video_id],
+            settings=SAMPLE_SETTINGS,
         )
-        shared = dict(cursor.fetchall())
-    if not shared:
-        return []
-    candidates = filtered_documents(filters).filter(video_id__in=list(shared))
     tag_rarity = {tag: max((idf.get(word, 0.0) for word in tag.split()), default=0.0) for tag in source.tags}
     scored = []
-    for candidate_id, channel_id, language, tags, pop_score in candidates.values_list(
-        "video_id", "channel_id", "language", "tags", "pop_score"
-    ):
-        score = float(shared[candidate_id])
+    for candidate_id, channel_id, language, tags, pop_score, shared in rows:
+        score = float(shared)
         score += sum(TAG_WEIGHT * tag_rarity[tag] for tag in set(tags or []) if tag in tag_rarity)
         score += SAME_CHANNEL * (channel_id == source.channel_id) + SAME_LANGUAGE * (
             language == source.language

@@ -172,7 +172,7 @@ MISSPELLINGS = [
 def test_misspelling_is_corrected(search, corpus, typed, meant, expected):
     body = search(q=typed)
     assert body["suggestion"] == meant
-    assert body["query"] == {"q": typed, "corrected": meant}
+    assert body["query"] == {"q": typed, "corrected": meant, "synonyms": []}
     assert expected in keys_of(corpus, body)
 
 
