@@ -57,6 +57,18 @@ def naive_suggest(prefix: str, *, limit: int = 10) -> list[str]:
     )
 
 
+def naive_suggest_fuzzy(prefix: str, *, limit: int = 10) -> list[str]:
+    """Typo-tolerant completion the obvious way: every title's trigram similarity to what was typed."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    return list(
+        Video.objects.annotate(similarity=TrigramWordSimilarity(prefix, "title"))
+        .filter(similarity__gt=0.3)
+        .order_by("-similarity", "-view_count")
+        .values_list("title", flat=True)[:limit]
+    )
+
+
 def naive_on_the_fly_vector(q: str) -> int:
     vector = SearchVector("title", weight="A") + SearchVector("description", weight="C")
     return Video.objects.annotate(search=vector).filter(search=SearchQuery(q, config="simple")).count()

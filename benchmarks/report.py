@@ -15,6 +15,8 @@ HTTP_P95_TARGETS_MS = {
     "search:korean_2_syllable": 30,
     "suggest:suggest": 15,
     "suggest:suggest_korean": 15,
+    "suggest:suggest_typo": 15,
+    "suggest:suggest_typo_korean": 15,
     "related:related": 30,
     "related:related_filtered": 30,
     "trending:now": 15,

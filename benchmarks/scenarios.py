@@ -18,6 +18,8 @@ SEARCH_SCENARIOS = {
 SUGGEST_SCENARIOS = {
     "suggest": ({"q": "kim"}, "as-you-type prefix"),
     "suggest_korean": ({"q": "김치"}, "Korean prefix"),
+    "suggest_typo": ({"q": "gutiarra"}, "a misspelt prefix (swapped letters) of a seeded word"),
+    "suggest_typo_korean": ({"q": "김치찌게"}, "a common Korean misspelling (찌게 for 찌개)"),
 }
 
 # Related videos: the endpoint's default shape and one with a search filter, each over RELATED_SOURCES

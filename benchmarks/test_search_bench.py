@@ -77,6 +77,14 @@ def test_suggest_naive(benchmark, scenario):
     benchmark.pedantic(baselines.naive_suggest, args=(prefix,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
 
 
+@pytest.mark.parametrize("scenario", [s for s in SUGGEST_SCENARIOS if "typo" in s])
+def test_suggest_naive_fuzzy(benchmark, scenario):
+    prefix = SUGGEST_SCENARIOS[scenario][0]["q"]
+    benchmark.group = f"suggest:{scenario}"
+    benchmark.extra_info.update(kind="naive_trigram_titles", scenario=scenario)
+    benchmark.pedantic(baselines.naive_suggest_fuzzy, args=(prefix,), rounds=ROUNDS_NAIVE, warmup_rounds=1)
+
+
 @pytest.fixture(scope="module")
 def sources():
     return related_sources()

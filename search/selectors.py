@@ -661,9 +661,39 @@ def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:
     return {typed: word for typed, word in rows if typed.lower() != word}
 
 
+# Completions of a key prefix, most popular first: the 200 heaviest keys in the prefix's range of the
+# key index, each text once.
+SUGGEST_RANGE_SQL = """
+    SELECT text, kind FROM (
+        SELECT DISTINCT ON (text) text, kind, weight FROM (
+            SELECT text, kind, weight FROM search_suggestion WHERE key LIKE %s
+            ORDER BY weight DESC LIMIT 200
+        ) top ORDER BY text, weight DESC
+    ) d ORDER BY weight DESC, text LIMIT %s
+"""
+# Typo tolerance: the lexicon's words that the last typed word (4+ characters) may be a misspelt start of:
+# trigram-similar (the index finds them), and within an edit distance of 1 (4 characters) or 2 (5 and more)
+# of the word's start, cut one shorter, as long or one longer than what was typed (a missing, a swapped or
+# an extra letter); the most similar first, frequency breaking ties.
+SUGGEST_TYPO_MIN = 4
+SUGGEST_TYPO_SQL = """
+    SELECT x.word FROM search_lexicon x
+    WHERE x.word %% %(typed)s AND x.ndoc > 0 AND NOT (x.word ~>=~ %(typed)s AND x.word ~<~ (%(typed)s || chr(1114111)))
+      AND least(levenshtein(left(x.word, %(n)s - 1), %(typed)s), levenshtein(left(x.word, %(n)s), %(typed)s),
+                levenshtein(left(x.word, %(n)s + 1), %(typed)s)) <= %(distance)s
+    ORDER BY similarity(x.word, %(typed)s) DESC, x.ndoc DESC, x.word LIMIT 3
+"""
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def suggest(*, prefix: str, limit: int) -> list[Suggestion]:
     """Completions for `prefix`, most popular first: short prefixes from the precomputed top lists,
-    longer ones from a range scan of the keys."""
+    longer ones from a range scan of the keys. When those are fewer than `limit` and the last word typed
+    has SUGGEST_TYPO_MIN characters or more, the completions of the words it may be a misspelling of
+    follow (`pyhton` suggests `python ...`)."""
     with read_connection().cursor() as cursor:
         cursor.execute("SELECT vs_suggest_key(%s)", [prefix])
         key = cursor.fetchone()[0] or ""
@@ -674,20 +704,29 @@ def suggest(*, prefix: str, limit: int) -> list[Suggestion]:
                 "SELECT text, kind FROM search_suggestion_top WHERE prefix = %s ORDER BY weight DESC, text LIMIT %s",
                 [key, limit],
             )
-        else:
-            pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            cursor.execute(
-                """
-                SELECT text, kind FROM (
-                    SELECT DISTINCT ON (text) text, kind, weight FROM (
-                        SELECT text, kind, weight FROM search_suggestion WHERE key LIKE %s
-                        ORDER BY weight DESC LIMIT 200
-                    ) top ORDER BY text, weight DESC
-                ) d ORDER BY weight DESC, text LIMIT %s
-                """,
-                [pattern, limit],
+            return [{"text": text, "kind": kind} for text, kind in cursor.fetchall()]
+        cursor.execute(SUGGEST_RANGE_SQL, [escape_like(key) + "%", limit])
+        found: dict[str, str] = dict(cursor.fetchall())
+        head, _, typed = key.rpartition(" ")
+        if len(found) < limit and len(typed) >= SUGGEST_TYPO_MIN:
+            (rows,) = fetch_with_index_scans(
+                cursor,
+                SUGGEST_TYPO_SQL,
+                params={
+                    "typed": typed,
+                    "n": len(typed),
+                    "distance": 1 if len(typed) == SUGGEST_TYPO_MIN else 2,
+                },
+                settings="SET LOCAL pg_trgm.similarity_threshold = 0.2; ",
             )
-        return [{"text": text, "kind": kind} for text, kind in cursor.fetchall()]
+            for (word,) in rows:
+                corrected = f"{head} {word}" if head else word
+                cursor.execute(SUGGEST_RANGE_SQL, [escape_like(corrected) + "%", limit - len(found)])
+                for text, kind in cursor.fetchall():
+                    found.setdefault(text, kind)
+                if len(found) >= limit:
+                    break
+        return [{"text": text, "kind": kind} for text, kind in list(found.items())[:limit]]
 
 
 def channel_search_sql(tsquery: str, *, typed: bool, after_cursor: bool) -> tuple[str, str]:

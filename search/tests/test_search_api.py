@@ -136,6 +136,41 @@ def test_suggest(anon, videos):
         assert_error(anon.get("/api/v1/search/suggest", {"q": "k", "limit": limit}), 400, "invalid_parameter")
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("pytho", "Python tutorial for beginners"),  # a prefix
+        ("pyhton", "Python tutorial for beginners"),  # swapped letters
+        ("pythn", "Python tutorial for beginners"),  # a missing letter
+        ("pyyhon tu", None),  # the last word is too short to correct: no guess
+        ("learn pyhton", "learn python fast"),  # the last word of several
+        ("김치찌게", "김치찌개 끓이는 법"),  # Korean: a common misspelling of 찌개
+        ("gutiar", "Guitar lessons at home"),
+    ],
+)
+def test_suggestions_are_typo_tolerant_from_four_characters(anon, make_video, typed, meant):
+    make_video(title="Python tutorial for beginners")
+    make_video(title="learn python fast")
+    make_video(title="Guitar lessons at home", tags=["guitar"])
+    make_video(title="김치찌개 끓이는 법", language="ko", region="KR")
+    make_video(title="Pie recipes")  # `pyhton` is not `pie`
+    call_command("search_rebuild", suggestions_only=True)
+    texts = [s["text"] for s in anon.get("/api/v1/search/suggest", {"q": typed}).json()["suggestions"]]
+    if meant is None:
+        assert texts == []
+    else:
+        assert meant in texts, texts
+        assert "Pie recipes" not in texts
+
+
+def test_exact_completions_come_before_corrected_ones(anon, make_video):
+    make_video(title="Pythons of the jungle")  # completes `pytho` as typed
+    make_video(title="Python tutorial")
+    call_command("search_rebuild", suggestions_only=True)
+    texts = [s["text"] for s in anon.get("/api/v1/search/suggest", {"q": "pythons"}).json()["suggestions"]]
+    assert texts[0] == "Pythons of the jungle"
+
+
 def test_channel_search(anon, channel, make_user):
     other = services.channel_create(
         owner=make_user(), handle="seoul.eats", name="서울 맛집 탐방", description="Street food in Seoul"
