@@ -128,3 +128,15 @@ def _fresh_search_caches():
 
     catalogue_languages.clear()
     synonym_sets.clear()
+
+
+@pytest.fixture(autouse=True)
+def _search_log_in_the_test(settings):
+    """Search records stay in the buffer until a test flushes them on its own connection (no writer
+    thread outside the test's transaction)."""
+    from search.querylog import recorder
+
+    settings.SEARCH_LOG_FLUSH_S = 0
+    recorder.clear()
+    yield
+    recorder.clear()

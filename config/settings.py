@@ -266,5 +266,8 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Trending over 24h and 7d reads a snapshot recomputed when older than this (API.md: within 60 seconds).
 ANALYTICS_TRENDING_MAX_AGE = env_int("ANALYTICS_TRENDING_MAX_AGE", 30)
+# Seconds between the writes of each process's buffered search records (search.querylog; 0: no writer
+# thread, records wait for an explicit flush, as in the tests).
+SEARCH_LOG_FLUSH_S = float(os.environ.get("SEARCH_LOG_FLUSH_S", "1"))
 # Seconds each process answers the same trending request from its cache (0: never).
 ANALYTICS_TRENDING_CACHE_SECONDS = env_int("ANALYTICS_TRENDING_CACHE_SECONDS", 5)

@@ -17,6 +17,7 @@ from analytics.services import partitions_create_ahead, trending_snapshots_refre
 from api.throttling import rate_counters_prune
 from config.replicas import primary_pins_prune
 from maintenance.models import JobState
+from search.querylog import partitions_maintain as search_log_partitions
 from search.services import suggestions_rebuild, suggestions_refresh
 
 logger = logging.getLogger("maintenance")
@@ -42,6 +43,8 @@ JOBS = (
     Job("trending_snapshots", 15, trending_snapshots_refresh),
     # ingestion never waits for a month's partition to be made
     Job("partitions_ahead", 6 * 3600, partitions_create_ahead),
+    # search records and clicks: day partitions made a week ahead, those past 31 days dropped
+    Job("search_log_partitions", 3600, search_log_partitions),
     Job("rate_counters_prune", 60, rate_counters_prune),
     Job("primary_pins_prune", 60, primary_pins_prune),
 )

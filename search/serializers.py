@@ -171,3 +171,56 @@ class RelatedHitSerializer(VideoSerializer):
 class RelatedResponseSerializer(serializers.Serializer[Any]):
     video = serializers.IntegerField(help_text="The video they are like.")
     results = RelatedHitSerializer(many=True)
+
+
+class SearchClickRequestSerializer(serializers.Serializer[Any]):
+    event_id = serializers.UUIDField(help_text="Makes the click idempotent: sent again, it counts once.")
+    query = serializers.CharField(
+        max_length=200, help_text="The query as searched (normalised: case, spaces)."
+    )
+    video_id = serializers.IntegerField(min_value=1)
+    position = serializers.IntegerField(min_value=1, max_value=10_000, help_text="1 for the first result.")
+    occurred_at = serializers.DateTimeField(help_text="Within the last 30 days, at most 5 minutes ahead.")
+
+
+class SearchClicksRequestSerializer(serializers.Serializer[Any]):
+    clicks = SearchClickRequestSerializer(many=True, help_text="1 to 1,000 clicks.")
+
+
+class SearchClicksResponseSerializer(serializers.Serializer[Any]):
+    accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField(help_text="Clicks already stored (the same event_id).")
+    rejected = serializers.ListField(
+        child=serializers.DictField(), help_text="{index, errors} of each bad click."
+    )
+
+
+class TopQuerySerializer(serializers.Serializer[Any]):
+    query = serializers.CharField()
+    searches = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    click_through = serializers.FloatField(help_text="Clicks per search.")
+    mean_click_position = serializers.FloatField(allow_null=True)
+
+
+class QueryCountSerializer(serializers.Serializer[Any]):
+    query = serializers.CharField()
+    searches = serializers.IntegerField()
+
+
+class CorrectedQuerySerializer(QueryCountSerializer):
+    corrected = serializers.CharField(help_text="The correction shown most often.")
+
+
+class TookSerializer(serializers.Serializer[Any]):
+    p50 = serializers.IntegerField(allow_null=True)
+    p95 = serializers.IntegerField(allow_null=True)
+
+
+class SearchAnalyticsSerializer(serializers.Serializer[Any]):
+    window = serializers.ChoiceField(choices=["24h", "7d", "30d"])
+    searches = serializers.IntegerField()
+    top_queries = TopQuerySerializer(many=True)
+    zero_result_queries = QueryCountSerializer(many=True)
+    corrected_queries = CorrectedQuerySerializer(many=True)
+    took_ms = TookSerializer()

@@ -7,25 +7,31 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.permissions import IsAnalyst
 from api.filters import VideoFilterBackend, VideoFilterSet, filter_params
 from api.models import Video
 from api.observability import ZERO_RESULT_SEARCHES
 from api.pagination import KeysetPagination, next_page_url, page_size_from
-from api.params import int_param
+from api.params import choice_param, int_param
 from api.serializers import ChannelSerializer, VideoSerializer, represent
 from api.views import ERRORS, META_PARAMETER, PAGE_PARAMETERS, page_of, page_schema, validated
 from search import params, selectors, services
 from search.models import SearchDocument, Synonym
 from search.query import MAX_QUERY_LENGTH
+from search.querylog import MAX_CLICKS, WINDOWS, clicks_ingest, recorder, search_report
 from search.related import related_videos
 from search.serializers import (
     ChannelSearchResponseSerializer,
     RelatedResponseSerializer,
+    SearchAnalyticsSerializer,
+    SearchClicksRequestSerializer,
+    SearchClicksResponseSerializer,
     SuggestResponseSerializer,
     SynonymSerializer,
     VideoSearchResponseSerializer,
@@ -72,6 +78,13 @@ class VideoSearchView(GenericAPIView[SearchDocument]):
     def get(self, request: Request) -> Response:
         search_request = params.search_request(request)
         found = selectors.video_search(request=search_request)
+        recorder.record(
+            q=search_request.q,
+            total=found["total"]["value"],
+            took_ms=found["took_ms"],
+            corrected=found["query"]["corrected"],
+            filters=sorted(search_request.filters),
+        )
         if found["total"]["value"] == 0:
             ZERO_RESULT_SEARCHES.inc()
         videos = [video for video, _ in found["results"]]
@@ -218,3 +231,41 @@ class RelatedVideosView(GenericAPIView[Video]):
         for hit, (_, score) in zip(results, found, strict=True):
             hit["score"] = score
         return Response({"video": pk, "results": results})
+
+
+class SearchAnalyticsView(APIView):
+    """What users search for (search.querylog), for analysts and staff."""
+
+    permission_classes = [IsAnalyst]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("window", OpenApiTypes.STR, enum=list(WINDOWS), description="Default 24h."),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 100}, description="1-100, default 20."
+            ),
+        ],
+        responses={200: SearchAnalyticsSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        window = choice_param(request, "window", WINDOWS, "24h")
+        limit = int_param(request, "limit", default=20, low=1, high=100)
+        return Response(search_report(window=window, limit=limit))
+
+
+class SearchClicksView(APIView):
+    """Clicks on search results, reported by clients (any caller, signed in or not)."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "search"
+
+    @extend_schema(
+        request=SearchClicksRequestSerializer, responses={202: SearchClicksResponseSerializer, **ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict) or not isinstance(body.get("clicks"), list):
+            raise ValidationError({"clicks": ["Expected a JSON object with a 'clicks' list."]})
+        if not 1 <= len(body["clicks"]) <= MAX_CLICKS:
+            raise ValidationError({"clicks": [f"Send between 1 and {MAX_CLICKS} clicks a request."]})
+        return Response(clicks_ingest(raw_clicks=body["clicks"]), status=status.HTTP_202_ACCEPTED)

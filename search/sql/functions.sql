@@ -361,3 +361,44 @@ BEGIN
     RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision;
 END;
 $$;
+
+-- Search analytics (search.querylog): the day partitions of search_log and search_click.
+
+-- The partition of `parent` (search_log or search_click) for `day`, made if missing; concurrent callers
+-- wait for each other on an advisory lock, and a partition made meanwhile is not an error.
+CREATE OR REPLACE FUNCTION vs_day_partition_ensure(parent text, day date) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    name text := format('%s_%s', parent, to_char(day, 'YYYYMMDD'));
+BEGIN
+    IF to_regclass(name) IS NULL THEN
+        PERFORM pg_advisory_xact_lock(hashtext(name));
+        BEGIN
+            EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+                           name, parent, day::timestamp AT TIME ZONE 'UTC',
+                           (day + 1)::timestamp AT TIME ZONE 'UTC');
+        EXCEPTION WHEN duplicate_table OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+END;
+$$;
+
+-- Drop the day partitions of `parent` whose days end before `keep_from`; returns how many.
+CREATE OR REPLACE FUNCTION vs_day_partitions_drop_before(parent text, keep_from date) RETURNS integer
+    LANGUAGE plpgsql AS $$
+DECLARE
+    part record;
+    dropped integer := 0;
+BEGIN
+    FOR part IN
+        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = parent::regclass AND c.relname ~ ('^' || parent || '_[0-9]{8}$')
+          AND to_date(right(c.relname, 8), 'YYYYMMDD') < keep_from
+    LOOP
+        EXECUTE format('DROP TABLE %I', part.relname);
+        dropped := dropped + 1;
+    END LOOP;
+    RETURN dropped;
+END;
+$$;
