@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from api import selectors as catalogue
 from api.models import Video
@@ -91,16 +92,17 @@ def related_videos(
             word: math.log(documents / count) for word, count in zip(source.words, source.counts, strict=True)
         }
         documents_kept = filtered_documents(filters)
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         for tsquery in {row[5], row[6]} - {None, ""}:
             matched = documents_kept.filter(TsMatch(tsquery))
             part, part_params = sample_sql(matched, ["video_id", "pop_tier"], limit=SAMPLE)
             parts.append(f"SELECT video_id FROM ({part}) AS sample")
             params += part_params
         channel = documents_kept.filter(channel_id=source.channel_id).order_by("-published_at")
-        part, part_params = channel.values("video_id")[:CHANNEL_CANDIDATES].query.sql_with_params()
-        parts.append(part)
-        params += part_params
+        channel_sql, channel_params = channel.values("video_id")[:CHANNEL_CANDIDATES].query.sql_with_params()
+        parts.append(channel_sql)
+        params += channel_params
         candidates = " UNION ALL ".join(f"({part})" for part in parts)
         (rows,) = fetch_with_index_scans(
             cursor,
