@@ -2,9 +2,9 @@
 
 Bounded like search, and through the same popularity-first samples (search.selectors.sample_sql: tier
 group by tier group from the most viewed down, each through its own GIN indexes, with the request's
-filters): the SAMPLE most viewed videos holding the source's two rarest title and tag words together,
-the SAMPLE most viewed holding any of its RELATED_WORDS rarest, and the channel's CHANNEL_CANDIDATES
-newest videos. Those few hundred candidates are scored in full: the rarity (idf, from the did-you-mean
+filters): the SAMPLE most viewed videos holding the source's two rarest title and tag words together
+(then, when those are too few, the SAMPLE most viewed holding any of its RELATED_WORDS rarest), and the
+channel's CHANNEL_CANDIDATES newest videos. Those few hundred candidates are scored in full: the rarity (idf, from the did-you-mean
 lexicon's document counts) of each word they share, whole tags, channel and language.
 """
 
@@ -15,10 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from api import selectors as catalogue
 from api.models import Video
 from config.replicas import read_connection
 from search.expressions import TsMatch
+from search.models import SearchDocument
 from search.selectors import SAMPLE_SETTINGS, fetch_with_index_scans, filtered_documents, sample_sql
 
 RELATED_WORDS = 6  # the source's rarest words that find candidates
@@ -30,26 +33,27 @@ MIN_WORD_LIMIT = 20  # ... unless the catalogue is so small that 5% is fewer doc
 TAG_WEIGHT = 1.5  # per whole tag shared, times the rarity of its rarest word
 SAME_CHANNEL = 3.0
 SAME_LANGUAGE = 1.0
-# The number of documents: the planner's count, or an exact one while the table is small (never analysed)
-DOCUMENTS_SQL = """
-    SELECT CASE WHEN reltuples >= 10000 THEN reltuples ELSE (SELECT count(*) FROM search_document) END
-    FROM pg_class WHERE oid = 'search_document'::regclass
-"""
 # The source's words: its title's and tags' words as the lexicon holds them (vs_words without the channel
-# name, which every video of the channel shares), rarest first, with their document counts; and the
-# tsqueries of its two rarest together and of any of them.
+# name, which every video of the channel shares), rarest first, with their document counts (words in more
+# than MAX_WORD_SHARE of the documents left out); the tsqueries of its two rarest together, of any of them,
+# and of each; and the number of documents (the planner's, or a count while the table is small).
 SOURCE_SQL = f"""
     SELECT v.channel_id, v.language, v.tags, s.words, s.counts,
            (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' & ') FROM unnest(s.words[:2]) AS w),
            (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' | ') FROM unnest(s.words) AS w),
-           (SELECT array_agg(plainto_tsquery('pg_catalog.simple', w)::text) FROM unnest(s.words) AS w)
-    FROM api_video v CROSS JOIN LATERAL (
+           (SELECT array_agg(plainto_tsquery('pg_catalog.simple', w)::text) FROM unnest(s.words) AS w),
+           n.documents
+    FROM (SELECT greatest(1, CASE WHEN reltuples >= 10000 THEN reltuples
+                                  ELSE (SELECT count(*) FROM search_document) END) AS documents
+          FROM pg_class WHERE oid = 'search_document'::regclass) AS n
+    CROSS JOIN api_video v CROSS JOIN LATERAL (
         SELECT coalesce((array_agg(l.word ORDER BY l.ndoc, l.word))[:{RELATED_WORDS}], '{{}}') AS words,
                coalesce((array_agg(l.ndoc ORDER BY l.ndoc, l.word))[:{RELATED_WORDS}], '{{}}') AS counts
         FROM (SELECT DISTINCT unnest(vs_words(v.title, v.tags, NULL)) AS word) AS w
         -- equality through the btree of search_lexicon_prefix: with `=`, the planner took the trigram index
         -- (0.8 ms a word, where the btree takes 0.01; see search.selectors.UNKNOWN_WORDS_SQL)
-        JOIN search_lexicon l ON l.word ~>=~ w.word AND l.word ~<=~ w.word AND l.ndoc BETWEEN 2 AND %(max_ndoc)s
+        JOIN search_lexicon l ON l.word ~>=~ w.word AND l.word ~<=~ w.word
+             AND l.ndoc BETWEEN 2 AND greatest({MIN_WORD_LIMIT}, n.documents * {MAX_WORD_SHARE})
     ) AS s
     WHERE v.id = %(video)s
 """
@@ -61,6 +65,35 @@ SCORED_SQL = """
     FROM (SELECT DISTINCT video_id FROM ({candidates}) AS c WHERE video_id <> %s) AS c
     JOIN search_document d ON d.video_id = c.video_id
 """
+
+
+def candidates(  # noqa: PLR0917 - one statement's inputs
+    cursor: Any,
+    documents: QuerySet[SearchDocument],
+    tsquery: str | None,
+    source: Source,
+    video_id: int,
+    each: list[str],
+    idfs: list[float],
+) -> list[tuple[Any, ...]]:
+    """The SAMPLE most viewed `documents` matching `tsquery` and the channel's CHANNEL_CANDIDATES newest
+    videos, each with its row and the rarity of the source's words it holds (SCORED_SQL)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if tsquery:
+        part, params = sample_sql(documents.filter(TsMatch(tsquery)), ["video_id", "pop_tier"], limit=SAMPLE)
+        parts.append(f"SELECT video_id FROM ({part}) AS sample")
+    channel = documents.filter(channel_id=source.channel_id).order_by("-published_at")
+    channel_sql, channel_params = channel.values("video_id")[:CHANNEL_CANDIDATES].query.sql_with_params()
+    parts.append(channel_sql)
+    params += channel_params
+    (rows,) = fetch_with_index_scans(
+        cursor,
+        SCORED_SQL.format(candidates=" UNION ALL ".join(f"({part})" for part in parts)),
+        params=[each, idfs, *params, video_id],
+        settings=SAMPLE_SETTINGS,
+    )
+    return rows
 
 
 @dataclass
@@ -80,36 +113,25 @@ def related_videos(
     tag shared, and a bonus for the same channel and the same language, lifted a little by popularity.
     None when there is no such video."""
     with read_connection().cursor() as cursor:
-        cursor.execute(DOCUMENTS_SQL)
-        documents = max(float(cursor.fetchone()[0]), 1.0)
-        max_ndoc = max(MIN_WORD_LIMIT, int(documents * MAX_WORD_SHARE))
-        cursor.execute(SOURCE_SQL, {"video": video_id, "max_ndoc": max_ndoc})
+        cursor.execute(SOURCE_SQL, {"video": video_id})
         row = cursor.fetchone()
         if row is None:
             return None
         source = Source(row[0], row[1], list(row[2] or []), row[3], row[4])
+        both, either, each, documents = row[5], row[6], row[7] or [], float(row[8])
         idf = {
             word: math.log(documents / count) for word, count in zip(source.words, source.counts, strict=True)
         }
         documents_kept = filtered_documents(filters)
-        parts: list[str] = []
-        params: list[Any] = []
-        for tsquery in {row[5], row[6]} - {None, ""}:
-            matched = documents_kept.filter(TsMatch(tsquery))
-            part, part_params = sample_sql(matched, ["video_id", "pop_tier"], limit=SAMPLE)
-            parts.append(f"SELECT video_id FROM ({part}) AS sample")
-            params += part_params
-        channel = documents_kept.filter(channel_id=source.channel_id).order_by("-published_at")
-        channel_sql, channel_params = channel.values("video_id")[:CHANNEL_CANDIDATES].query.sql_with_params()
-        parts.append(channel_sql)
-        params += channel_params
-        candidates = " UNION ALL ".join(f"({part})" for part in parts)
-        (rows,) = fetch_with_index_scans(
-            cursor,
-            SCORED_SQL.format(candidates=candidates),
-            params=[row[7] or [], list(idf.values()), *params, video_id],
-            settings=SAMPLE_SETTINGS,
-        )
+        # the two rarest words together first; any of them too when that finds fewer than `limit` (one
+        # sample, one statement to plan, in the common case)
+        rows = []
+        for tsquery in dict.fromkeys(q for q in (both, either) if q):
+            rows = candidates(cursor, documents_kept, tsquery, source, video_id, each, list(idf.values()))
+            if sum(1 for r in rows if r[5] > 0) >= limit:
+                break
+        if not rows:
+            rows = candidates(cursor, documents_kept, None, source, video_id, each, list(idf.values()))
     tag_rarity = {tag: max((idf.get(word, 0.0) for word in tag.split()), default=0.0) for tag in source.tags}
     scored = []
     for candidate_id, channel_id, language, tags, pop_score, shared in rows:
