@@ -24,6 +24,7 @@ import pydantic
 from django.conf import settings
 from django.db import connection, transaction
 
+from analytics.services import recent_enough, validation_messages
 from config.replicas import read_connection
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,6 @@ SEARCH_LOG_RETENTION_DAYS = 31  # the longest window is 30 days
 PARTITIONS_AHEAD_DAYS = 7
 MAX_BUFFERED = 100_000  # past this, records wait for the next flush in a bounded buffer (oldest dropped)
 MAX_CLICKS = 1_000
-MAX_CLICK_AGE = timedelta(days=30)
-MAX_CLICK_FUTURE = timedelta(minutes=5)
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 PARENTS = ("search_log", "search_click")
 
@@ -136,14 +135,7 @@ class SearchClick(pydantic.BaseModel):
     @pydantic.field_validator("occurred_at")
     @classmethod
     def recent(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        now = datetime.now(UTC)
-        if value > now + MAX_CLICK_FUTURE:
-            raise ValueError("Must not be more than 5 minutes in the future.")
-        if value < now - MAX_CLICK_AGE:
-            raise ValueError("Must not be older than 30 days.")
-        return value
+        return recent_enough(value)  # as view events: 5 minutes ahead, 30 days old at most
 
     @pydantic.field_validator("query")
     @classmethod
@@ -162,8 +154,6 @@ class ClicksResult(TypedDict):
 def clicks_ingest(*, raw_clicks: list[Any]) -> ClicksResult:
     """Store the valid clicks (each event id once: a click sent again is a duplicate, not a second
     click); the others are rejected with their errors. Stored when this returns."""
-    from analytics.services import _messages
-
     valid: list[SearchClick] = []
     rejected: list[dict[str, Any]] = []
     for index, raw in enumerate(raw_clicks):
@@ -173,7 +163,7 @@ def clicks_ingest(*, raw_clicks: list[Any]) -> ClicksResult:
         try:
             valid.append(SearchClick.model_validate(raw))
         except pydantic.ValidationError as exc:
-            rejected.append({"index": index, "errors": _messages(exc)})
+            rejected.append({"index": index, "errors": validation_messages(exc)})
     stored = 0
     if valid:
         with transaction.atomic(), connection.cursor() as cursor:
