@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from rest_framework.request import Request
 
-from analytics import reports
+from analytics import query, reports
+from analytics.services import DEVICES
 from api.errors import InvalidParameter
+from api.models import Category
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -69,3 +72,135 @@ def report_request(request: Request, *, today: date) -> reports.ReportRequest:
     return reports.ReportRequest(
         start=start, end=end, granularity=granularity, metrics=metrics, dimension=dimension
     )
+
+
+# The parameters of the query model (analytics.query): a request naming any of these is answered by it.
+QUERY_MODEL_PARAMETERS = ("dimensions", "filters", "sort", "max_results", "start_index", "compare")
+FILTER = re.compile(r"^([a-z_]+)==(.+)$")
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+LANGUAGE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def uses_query_model(request: Request) -> bool:
+    params = request.query_params
+    if any(params.get(name) not in (None, "") for name in QUERY_MODEL_PARAMETERS):
+        return True
+    metrics = _names(request, "metrics")
+    return bool(set(metrics) - set(reports.METRICS))
+
+
+def _names(request: Request, name: str) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(
+            m.strip() for v in request.query_params.getlist(name) for m in v.split(",") if m.strip()
+        )
+    )
+
+
+def report_query(
+    request: Request,
+    *,
+    scope: query.Scope,
+    today: date,
+    dimensions: tuple[str, ...] = (),
+    metrics: tuple[str, ...] = reports.DEFAULT_METRICS,
+    filters: dict[str, tuple[Any, ...]] | None = None,
+    max_results: int = query.MAX_RESULTS,
+) -> query.Query:
+    """A query of the model from the request's parameters; the defaults are the endpoint's (its older
+    parameters read by the caller)."""
+    params = request.query_params
+    start, end = date_range(request, today=today)
+    names = _names(request, "metrics") or metrics
+    unknown = [m for m in names if m not in query.METRICS]
+    if unknown:
+        raise InvalidParameter(
+            {"metrics": [f"Unknown metric {unknown[0]!r}; expected any of {', '.join(query.METRICS)}."]}
+        )
+    dims = _names(request, "dimensions") or dimensions
+    unknown = [d for d in dims if d not in query.DIMENSIONS]
+    if unknown:
+        raise InvalidParameter(
+            {
+                "dimensions": [
+                    f"Unknown dimension {unknown[0]!r}; expected up to two of {', '.join(query.DIMENSIONS)}."
+                ]
+            }
+        )
+    sort = []
+    for name in _names(request, "sort"):
+        descending = name.startswith("-")
+        sort.append((name.lstrip("-"), descending))
+    compare = str(params.get("compare") or "") or None
+    if compare and compare not in query.COMPARE:
+        raise InvalidParameter({"compare": [f"Expected one of: {', '.join(query.COMPARE)}."]})
+    if compare and end - start > reports.MAX_RANGE / 2:
+        raise InvalidParameter({"compare": ["A compared range may span at most 18 months."]})
+    model = query.Query(
+        scope=scope,
+        start=start,
+        end=end,
+        metrics=names,
+        dimensions=dims,
+        filters={**(filters or {}), **report_filters(str(params.get("filters") or ""))},
+        sort=tuple(sort),
+        max_results=_bounded(request, "max_results", max_results, 1, query.MAX_RESULTS),
+        start_index=_bounded(request, "start_index", 1, 1, 10**6),
+        compare=compare,
+    )
+    query.check(model)
+    return model
+
+
+def _bounded(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = str(request.query_params.get(name) or default)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise InvalidParameter({name: [f"Expected an integer from {low} to {high}."]})
+    return int(raw)
+
+
+def report_filters(raw: str) -> dict[str, tuple[Any, ...]]:
+    """`country==KR,JP;device==mobile`: `;` is AND between fields, `,` is OR between one field's values."""
+    filters: dict[str, tuple[Any, ...]] = {}
+    for part in (p.strip() for p in raw.split(";")):
+        if not part:
+            continue
+        match = FILTER.match(part)
+        if not match:
+            raise InvalidParameter({"filters": [f"Expected field==value[,value...], got {part!r}."]})
+        name, values = match.group(1), [v.strip() for v in match.group(2).split(",") if v.strip()]
+        if name not in query.FILTER_FIELDS:
+            raise InvalidParameter(
+                {"filters": [f"Unknown field {name!r}; expected one of {', '.join(query.FILTER_FIELDS)}."]}
+            )
+        if name in filters:
+            raise InvalidParameter({"filters": [f"{name} is filtered twice; list its values with commas."]})
+        if not values or len(values) > 200:
+            raise InvalidParameter({"filters": [f"{name}: between 1 and 200 values."]})
+        filters[name] = tuple(_filter_value(name, v) for v in values)
+    return filters
+
+
+def _filter_value(name: str, value: str) -> Any:
+    def bad(expected: str) -> InvalidParameter:
+        return InvalidParameter({"filters": [f"{name}: {value!r} is not {expected}."]})
+
+    if name in ("video", "channel"):
+        if not value.isdigit() or not 0 < int(value) < 2**63:
+            raise bad("a positive integer id")
+        return int(value)
+    if name == "country":
+        if not COUNTRY.match(value):
+            raise bad("a two-letter country code")
+        return value.upper()
+    if name == "language":
+        if not LANGUAGE.match(value):
+            raise bad("a two-letter language code")
+        return value.lower()
+    if name == "device":
+        if value not in DEVICES:
+            raise bad(f"one of {', '.join(DEVICES)}")
+        return value
+    if value not in Category.values:
+        raise bad(f"one of {', '.join(Category.values)}")
+    return value

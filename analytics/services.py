@@ -141,6 +141,8 @@ ROLLUPS_TABLES = (
     "analytics_channel_daily_dim",
     "analytics_channel_daily_viewer",
     "analytics_tag_daily",
+    "analytics_video_cube",
+    "analytics_cube",
 )
 # kept by triggers on the reactions and comments, recounted by a rebuild
 ENGAGEMENT_TABLE = "analytics_video_daily_engagement"

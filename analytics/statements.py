@@ -32,7 +32,7 @@ Named parameters throughout: %(decay)s is the trending decay per hour and %(epoc
 INGEST = """
 WITH batch_events AS MATERIALIZED (
     SELECT (%(indexes)s::integer[])[b.n] AS request_index, b.*, v.channel_id, v.category, v.language,
-           v.tags, v.view_count >= %(hot_views)s AS hot
+           v.tags, v.duration_s, v.view_count >= %(hot_views)s AS hot
     FROM ROWS FROM (jsonb_to_recordset(%(events)s::jsonb)
             AS (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
                 country char(2), device varchar(7), viewer_id text)) WITH ORDINALITY
@@ -41,7 +41,8 @@ WITH batch_events AS MATERIALIZED (
 ),
 known_events AS (SELECT * FROM batch_events WHERE channel_id IS NOT NULL),
 batch_videos AS (
-    SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language, tags, hot FROM known_events
+    SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language, tags, duration_s, hot
+    FROM known_events
 ),
 stored AS (
     INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
@@ -54,7 +55,8 @@ new_events AS (
     -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
     -- (and far worse) than ingestion's short ones
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           v.channel_id, v.category, v.language, v.tags, (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
+           v.channel_id, v.category, v.language, v.tags, v.duration_s,
+           (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
     FROM stored x JOIN batch_videos v ON v.id = x.video_id
 ),
 viewers AS (
@@ -84,6 +86,18 @@ video_dims_cold AS (
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (video_id, day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+cube_cold AS (
+    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
+                                           watch_seconds, duration_seconds)
+    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
+           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
+    FROM cold_events
+    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, country, device) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
     RETURNING 1
 ),
 -- Trending: per video, log(sum(exp(l))) of its events' l = decay * hours since the epoch, added to the
@@ -130,6 +144,18 @@ video_dims_hot AS (
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (video_id, day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+    RETURNING 1
+),
+cube_hot AS (
+    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
+                                           watch_seconds, duration_seconds)
+    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
+           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
+    FROM hot_events
+    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, country, device) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
     RETURNING 1
 ),
 decayed_hot AS (
@@ -205,6 +231,17 @@ global_dims AS (
     ON CONFLICT (day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
     RETURNING 1
+),
+catalogue_cube AS (
+    INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
+    SELECT day, coalesce(country, 'ZZ'), coalesce(device, 'other'), category, coalesce(nullif(language, ''), 'zz'),
+           count(*), sum(watch_seconds), sum(duration_s::float8)
+    FROM new_events
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (day, country, device, category, language) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+    RETURNING 1
 )
 SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM known_events) AS known,
@@ -217,7 +254,8 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
        (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
        (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
-       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM global_dims)
+       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM global_dims),
+       (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube)
 """
 
 # Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
@@ -226,7 +264,7 @@ SELECT (SELECT count(*) FROM stored) AS stored,
 ROLLUPS_REBUILD = """
 WITH all_events AS (
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           v.channel_id, v.category, v.language, v.tags, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+           v.channel_id, v.category, v.language, v.tags, v.duration_s, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM analytics_view_event x JOIN api_video v ON v.id = x.video_id
 ),
 viewers AS (
@@ -283,6 +321,21 @@ global_dims AS (
                          ('country', coalesce(country, 'ZZ'))) AS d(dimension, value)
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 ),
+video_cube AS (
+    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
+                                           watch_seconds, duration_seconds)
+    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
+           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
+    FROM all_events
+    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
+),
+catalogue_cube AS (
+    INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
+    SELECT day, coalesce(country, 'ZZ'), coalesce(device, 'other'), category, coalesce(nullif(language, ''), 'zz'),
+           count(*), sum(watch_seconds), sum(duration_s::float8)
+    FROM all_events
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+),
 decayed AS (
     SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
     FROM all_events
@@ -329,7 +382,7 @@ WITH stored AS (
 kept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM stored),
 new_events AS (
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           v.channel_id, v.category, v.language, v.tags, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+           v.channel_id, v.category, v.language, v.tags, v.duration_s, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM stored x JOIN api_video v ON v.id = x.video_id
 ),
 viewers AS (
@@ -399,6 +452,27 @@ global_dims AS (
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+video_cube AS (
+    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
+                                           watch_seconds, duration_seconds)
+    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
+           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
+    FROM new_events
+    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, country, device) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+),
+catalogue_cube AS (
+    INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
+    SELECT day, coalesce(country, 'ZZ'), coalesce(device, 'other'), category, coalesce(nullif(language, ''), 'zz'),
+           count(*), sum(watch_seconds), sum(duration_s::float8)
+    FROM new_events
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (day, country, device, category, language) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
 )
 SELECT count(*) FROM stored
 """

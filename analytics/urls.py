@@ -8,4 +8,5 @@ urlpatterns = [
     path("analytics/videos/<int:pk>", views.VideoReportView.as_view(), name="analytics-video"),
     path("analytics/channels/<int:pk>", views.ChannelReportView.as_view(), name="analytics-channel"),
     path("analytics/top", views.TopReportView.as_view(), name="analytics-top"),
+    path("analytics/report", views.CatalogueReportView.as_view(), name="analytics-report"),
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,13 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics import params, reports, selectors, services
+from analytics import export, params, query, reports, selectors, services
 from analytics.permissions import ANALYSTS, CanIngest, IsAnalyst, in_group
 from analytics.serializers import (
     INGEST_REQUEST_BODY,
     IngestResponseSerializer,
     TrendingResponseSerializer,
 )
+from api.errors import InvalidParameter
 from api.filters import code_field
 from api.models import Category, Channel, Video
 from api.observability import INGESTED_EVENTS
@@ -123,12 +125,43 @@ REPORT_PARAMETERS = [
         enum=list(reports.GRANULARITIES),
         description="Default day; hourly spans at most 31 days; ranges at most 3 years.",
     ),
-    OpenApiParameter("metrics", OpenApiTypes.STR, description=f"Comma list of {', '.join(reports.METRICS)}."),
+    OpenApiParameter("metrics", OpenApiTypes.STR, description=f"Comma list of {', '.join(query.METRICS)}."),
     OpenApiParameter(
         "dimension",
         OpenApiTypes.STR,
         enum=list(reports.DIMENSIONS),
         description="A breakdown by viewer country or device instead of a series.",
+    ),
+]
+QUERY_MODEL_PARAMETERS = [
+    OpenApiParameter(
+        "dimensions",
+        OpenApiTypes.STR,
+        description=f"Up to two of {', '.join(query.DIMENSIONS)}, a time dimension first; time series are "
+        f"gap-free for each of the second dimension's {query.SERIES_VALUES} values with the most of the sort "
+        "metric.",
+    ),
+    OpenApiParameter(
+        "filters",
+        OpenApiTypes.STR,
+        description="`field==a,b;field2==c` (`;` AND, `,` OR) on " + ", ".join(query.FILTER_FIELDS) + ".",
+    ),
+    OpenApiParameter(
+        "sort",
+        OpenApiTypes.STR,
+        description="Comma list of metrics or dimensions, `-` for descending; default the first metric "
+        "descending (time ascending for a series).",
+    ),
+    OpenApiParameter("max_results", {"type": "integer", "minimum": 1, "maximum": query.MAX_RESULTS}),
+    OpenApiParameter("start_index", {"type": "integer", "minimum": 1}, description="1-based; default 1."),
+    OpenApiParameter(
+        "compare",
+        OpenApiTypes.STR,
+        enum=list(query.COMPARE),
+        description="Adds <metric>_previous and <metric>_change for the earlier range, bucket by bucket.",
+    ),
+    OpenApiParameter(
+        "format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: text/csv (also by Accept)."
     ),
 ]
 
@@ -148,33 +181,72 @@ def may_read_reports(user: Any, owner_id: int) -> bool:
     return bool(user.is_authenticated and (user.pk == owner_id or in_group(user, ANALYSTS)))
 
 
-class VideoReportView(APIView):
+def _report(request: Request, scope: query.Scope, filename: str) -> Response | StreamingHttpResponse:
+    """A video's, a channel's or the catalogue's report: the query model when the request uses it (or
+    for the catalogue), else the series or breakdown of the first parameters."""
+    today = datetime.now(UTC).date()
+    if scope.kind == "catalogue" or params.uses_query_model(request):
+        granularity = str(request.query_params.get("granularity") or "day")
+        dimension = str(request.query_params.get("dimension") or "")
+        if dimension and dimension not in reports.DIMENSIONS:
+            raise InvalidParameter({"dimension": [f"Expected one of: {', '.join(reports.DIMENSIONS)}."]})
+        if granularity not in reports.GRANULARITIES:
+            raise InvalidParameter({"granularity": [f"Expected one of: {', '.join(reports.GRANULARITIES)}."]})
+        model = params.report_query(
+            request, scope=scope, today=today, dimensions=(dimension,) if dimension else (granularity,)
+        )
+        return export.respond(request, query.report(model), filename)
+    report = params.report_request(request, today=today)
+    scoped = {f"{scope.kind}_id": scope.id}
+    return export.respond(request, reports.video_report(request=report, **scoped), filename)
+
+
+class VideoReportView(export.ReportView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: ReportSerializer, **ERRORS})
-    def get(self, request: Request, pk: int) -> Response:
+    @extend_schema(
+        parameters=REPORT_PARAMETERS + QUERY_MODEL_PARAMETERS, responses={200: ReportSerializer, **ERRORS}
+    )
+    def get(self, request: Request, pk: int) -> Response | StreamingHttpResponse:
         video = get_object_or_404(
             Video.objects.select_related("channel").only("id", "channel__owner_id"), pk=pk
         )
         if not may_read_reports(request.user, video.channel.owner_id):
             raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
-        report = params.report_request(request, today=datetime.now(UTC).date())
-        return Response(reports.video_report(video_id=video.pk, request=report))
+        return _report(request, query.Scope("video", video.pk), f"video-{video.pk}")
 
 
-class ChannelReportView(APIView):
+class ChannelReportView(export.ReportView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=REPORT_PARAMETERS, responses={200: ReportSerializer, **ERRORS})
-    def get(self, request: Request, pk: int) -> Response:
+    @extend_schema(
+        parameters=REPORT_PARAMETERS + QUERY_MODEL_PARAMETERS, responses={200: ReportSerializer, **ERRORS}
+    )
+    def get(self, request: Request, pk: int) -> Response | StreamingHttpResponse:
         channel = get_object_or_404(Channel.objects.only("id", "owner_id"), pk=pk)
         if not may_read_reports(request.user, channel.owner_id):
             raise PermissionDenied("Reports are for the channel's owner and the analysts group.")
-        report = params.report_request(request, today=datetime.now(UTC).date())
-        return Response(reports.video_report(channel_id=channel.pk, request=report))
+        return _report(request, query.Scope("channel", channel.pk), f"channel-{channel.pk}")
 
 
-class TopReportView(APIView):
+class CatalogueReportView(export.ReportView):
+    """The whole catalogue's report (analysts): the query model, default a daily series of views and watch
+    time over the last 28 days."""
+
+    permission_classes = [IsAnalyst]
+
+    @extend_schema(
+        parameters=[p for p in REPORT_PARAMETERS if p.name != "dimension"] + QUERY_MODEL_PARAMETERS,
+        responses={200: ReportSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
+        return _report(request, query.Scope("catalogue"), "catalogue")
+
+
+TOP_FILTERS = ("category", "country", "language", "channel")
+
+
+class TopReportView(export.ReportView):
     permission_classes = [IsAnalyst]
 
     @extend_schema(
@@ -188,10 +260,14 @@ class TopReportView(APIView):
             OpenApiParameter("country", OpenApiTypes.STR),
             OpenApiParameter("language", OpenApiTypes.STR),
             OpenApiParameter("channel", OpenApiTypes.STR),
+            OpenApiParameter(
+                "metrics", OpenApiTypes.STR, description=f"Comma list of {', '.join(query.METRICS)}."
+            ),
+            *QUERY_MODEL_PARAMETERS,
         ],
         responses={200: ReportSerializer, **ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         start, end = params.date_range(request, today=datetime.now(UTC).date())
         filters = {
             "category": list_param(request, "category", forms.ChoiceField(choices=Category.choices)),
@@ -200,12 +276,32 @@ class TopReportView(APIView):
             or None,
             "channel": list_param(request, "channel", forms.IntegerField(min_value=1, max_value=2**63 - 1)),
         }
+        metric = choice_param(request, "metric", reports.TOP_METRICS, "views")
+        dimension = choice_param(request, "dimension", reports.TOP_DIMENSIONS, "video")
+        limit = int_param(request, "limit", default=20, low=1, high=100)
+        if params.uses_query_model(request) or request.query_params.get("metrics"):
+            if dimension not in query.DIMENSIONS:
+                raise InvalidParameter({"dimension": ["The query model's dimensions do not include tag."]})
+            model = params.report_query(
+                request,
+                scope=query.Scope("catalogue"),
+                today=datetime.now(UTC).date(),
+                dimensions=(dimension,),
+                metrics=(metric,),
+                filters={
+                    k: tuple(int(v) if k == "channel" else v for v in values)
+                    for k, values in filters.items()
+                    if values
+                },
+                max_results=limit,
+            )
+            return export.respond(request, query.report(model), "top")
         top = reports.TopRequest(
             start=start,
             end=end,
-            metric=choice_param(request, "metric", reports.TOP_METRICS, "views"),
-            dimension=choice_param(request, "dimension", reports.TOP_DIMENSIONS, "video"),
-            limit=int_param(request, "limit", default=20, low=1, high=100),
+            metric=metric,
+            dimension=dimension,
+            limit=limit,
             filters={k: v for k, v in filters.items() if v},
         )
-        return Response(reports.top_report(request=top))
+        return export.respond(request, reports.top_report(request=top), "top")

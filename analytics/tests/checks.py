@@ -45,6 +45,17 @@ ROLLUP_FINGERPRINTS = {
     " WHERE kind = 'like' UNION ALL SELECT (created_at AT TIME ZONE 'UTC')::date, video_id, 0, 1 FROM api_comment"
     " WHERE deleted_at IS NULL) x GROUP BY 1, 2) s USING (day, video_id)"
     " WHERE e.likes IS DISTINCT FROM s.likes OR e.comments IS DISTINCT FROM s.comments",
+    "video_cube": "SELECT md5(string_agg(concat_ws(':', video_id, day, country, device, channel_id, category, language,"
+    " views, round(watch_seconds::numeric, 3), duration_seconds), ',' ORDER BY video_id, day, country, device))"
+    " FROM analytics_video_cube",
+    "cube": "SELECT md5(string_agg(concat_ws(':', day, country, device, category, language, views,"
+    " round(watch_seconds::numeric, 3), duration_seconds), ',' ORDER BY day, country, device, category, language))"
+    " FROM analytics_cube",
+    # the catalogue's cube is the videos' summed (a count of the rows that differ)
+    "cube_match": "SELECT count(*) FROM analytics_cube c FULL JOIN (SELECT day, country, device, category, language,"
+    " sum(views) AS views, sum(duration_seconds) AS d FROM analytics_video_cube GROUP BY 1, 2, 3, 4, 5) s"
+    " USING (day, country, device, category, language) WHERE c.views IS DISTINCT FROM s.views"
+    " OR c.duration_seconds IS DISTINCT FROM s.d",
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }

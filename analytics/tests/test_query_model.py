@@ -1,0 +1,360 @@
+"""The report query model (API.md, Analytics: dimensions, filters, sort, paging, compare, CSV), each answer
+checked against plain SQL over the raw events."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from analytics import query
+from analytics.services import events_ingest
+from analytics.tests.test_ingest import event
+from api import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+@pytest.fixture
+def analyst(make_user, client_for):
+    return client_for(make_user(groups=("analysts",)))
+
+
+@pytest.fixture
+def watched(make_video, make_user, owner):
+    """Three videos over the last 20 days: two of the owner's channel (howto/en, music/ko), one of
+    another channel (music/en), seen from KR, US and JP on mobile, tv and desktop."""
+    first = make_video(title="one", duration_s=100)
+    second = make_video(title="two", category="music", language="ko", duration_s=200)
+    other_channel = services.channel_create(owner=make_user(), handle="otherchan", name="Other", country="us")
+    third = make_video(title="three", category="music", language="en", duration_s=50, channel=other_channel)
+    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=1)
+    events = []
+    plan = [
+        (first, 0, "KR", "mobile", 3),
+        (first, 1, "US", "tv", 2),
+        (first, 9, "KR", "desktop", 4),
+        (first, 15, "JP", "mobile", 1),
+        (second, 0, "KR", "mobile", 5),
+        (second, 2, "US", "mobile", 2),
+        (second, 12, "KR", "tv", 3),
+        (third, 0, "US", "mobile", 6),
+        (third, 3, "KR", "mobile", 2),
+        (third, 19, "JP", "desktop", 1),
+    ]
+    for video, days_ago, country, device, count in plan:
+        for i in range(count):
+            events.append(
+                event(
+                    video,
+                    at=now - timedelta(days=days_ago),
+                    watch=10.0 * (i + 1),
+                    country=country,
+                    device=device,
+                    viewer_id=f"viewer-{i % 3}",
+                )
+            )
+    assert events_ingest(raw_events=events).accepted == len(events)
+    return first, second, third
+
+
+def raw(group_by: str, where: str = "TRUE", params=None) -> dict[tuple, tuple[int, float]]:
+    """Views and watch time per `group_by` (SQL over the events `x` and their videos `v`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {group_by}, count(*), sum(x.watch_seconds) FROM analytics_view_event x "
+            f"JOIN api_video v ON v.id = x.video_id WHERE {where} GROUP BY {group_by}",
+            params or [],
+        )
+        return {tuple(r[:-2]): (r[-2], float(r[-1])) for r in cursor.fetchall()}
+
+
+def rows_by_key(body: dict, ndims: int) -> dict[tuple, list]:
+    return {tuple(row[:ndims]): row[ndims:] for row in body["rows"]}
+
+
+def test_day_by_country_is_gap_free_for_every_country(owner_client, watched, today):
+    first, _, _ = watched
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {"dimensions": "day,country", "metrics": "views,watch_seconds"},
+    ).json()
+    assert [c["name"] for c in body["columns"]] == ["day", "country", "views", "watch_seconds"]
+    assert len(body["rows"]) == 28 * 3  # every day, for each of KR, US and JP
+    assert body["total_rows"] == 28 * 3
+    expected = raw(
+        "to_char((x.occurred_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), x.country",
+        "x.video_id = %s",
+        [first.pk],
+    )
+    for (day, country), (views, watch) in rows_by_key(body, 2).items():
+        assert (views, watch) == expected.get((day, country), (0, 0.0)), (day, country)
+    assert body["rows"][0][0] == (today - timedelta(days=27)).isoformat()
+    assert body["totals"]["views"] == 10
+
+
+def test_filters_combine_country_and_device(owner_client, channel, watched):
+    body = owner_client.get(
+        f"/api/v1/analytics/channels/{channel.pk}",
+        {"dimensions": "video", "filters": "country==KR,US;device==mobile", "metrics": "views"},
+    ).json()
+    expected = raw(
+        "x.video_id::text",
+        "v.channel_id = %s AND x.country IN ('KR', 'US') AND x.device = 'mobile'",
+        [channel.pk],
+    )
+    assert {k[0]: v[0] for k, v in rows_by_key(body, 1).items()} == {k[0]: v[0] for k, v in expected.items()}
+    assert [row[1] for row in body["rows"]] == sorted((row[1] for row in body["rows"]), reverse=True)
+    assert body["totals"]["views"] == sum(v[0] for v in expected.values())
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "filters", "group_by", "where"),
+    [
+        ("category,country", "", "v.category, x.country", "TRUE"),
+        ("language", "device==mobile", "v.language", "x.device = 'mobile'"),
+        ("device", "category==music;country==KR", "x.device", "v.category = 'music' AND x.country = 'KR'"),
+        ("channel", "language==en", "v.channel_id::text", "v.language = 'en'"),
+        ("video,device", "country==US", "x.video_id::text, x.device", "x.country = 'US'"),
+    ],
+)
+def test_catalogue_report_matches_raw_events(analyst, watched, dimensions, filters, group_by, where):
+    body = analyst.get(
+        "/api/v1/analytics/report",
+        {"dimensions": dimensions, "filters": filters, "metrics": "views,watch_seconds"},
+    ).json()
+    ndims = len(dimensions.split(","))
+    got = {k: (v[0], v[1]) for k, v in rows_by_key(body, ndims).items()}
+    assert got == raw(group_by, where)
+    assert body["totals"]["views"] == sum(v[0] for v in got.values())
+
+
+def test_same_answer_from_the_catalogue_cube_and_the_video_cube(analyst, watched):
+    """A report that filters on every video reads the videos' cube; without that filter the catalogue's."""
+    ids = ",".join(str(v.pk) for v in watched)
+    plain = analyst.get(
+        "/api/v1/analytics/report", {"dimensions": "day,device", "filters": "country==KR"}
+    ).json()
+    by_video = analyst.get(
+        "/api/v1/analytics/report", {"dimensions": "day,device", "filters": f"country==KR;video=={ids}"}
+    ).json()
+    assert plain["rows"] == by_video["rows"] and plain["totals"] == by_video["totals"]
+
+
+def test_average_view_percentage_is_watch_time_over_duration(owner_client, watched):
+    first, _, _ = watched
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {"dimensions": "country", "metrics": "views,average_view_seconds,average_view_percentage"},
+    ).json()
+    expected = raw("x.country", "x.video_id = %s", [first.pk])
+    for (country,), (views, average, percentage) in rows_by_key(body, 1).items():
+        n, watch = expected[(country,)]
+        assert views == n and average == pytest.approx(watch / n, abs=1e-3)
+        assert percentage == pytest.approx(100 * watch / (n * 100), abs=0.01)
+
+
+def test_sort_and_paging(analyst, watched):
+    everything = analyst.get("/api/v1/analytics/report", {"dimensions": "video", "sort": "-views"}).json()
+    views = [row[1] for row in everything["rows"]]
+    assert views == sorted(views, reverse=True) and len(views) == 3
+    second = analyst.get(
+        "/api/v1/analytics/report",
+        {"dimensions": "video", "sort": "-views", "max_results": 1, "start_index": 2},
+    ).json()
+    assert second["rows"] == everything["rows"][1:2]
+    assert second["totals"] == everything["totals"]  # totals are over every row, not the page
+    ascending = analyst.get("/api/v1/analytics/report", {"dimensions": "country", "sort": "country"}).json()
+    assert [row[0] for row in ascending["rows"]] == ["JP", "KR", "US"]
+
+
+def test_likes_and_comments_beside_views(owner_client, channel, watched, make_user):
+    first, second, _ = watched
+    fan = make_user()
+    services.reaction_set(user=fan, video_id=first.pk, kind="like")
+    services.comment_create(author=fan, video_id=second.pk, text="nice")
+    body = owner_client.get(
+        f"/api/v1/analytics/channels/{channel.pk}", {"dimensions": "video", "metrics": "views,likes,comments"}
+    ).json()
+    rows = rows_by_key(body, 1)
+    assert rows[(str(first.pk),)][1:] == [1, 0] and rows[(str(second.pk),)][1:] == [0, 1]
+    assert body["totals"]["likes"] == 1 and body["totals"]["comments"] == 1
+
+
+def test_compare_previous_period_day_by_day(owner_client, watched, today):
+    first, _, _ = watched
+    start, end = today - timedelta(days=9), today
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {"start": start, "end": end, "dimensions": "day", "metrics": "views", "compare": "previous_period"},
+    ).json()
+    assert [c["name"] for c in body["columns"]] == ["day", "views", "views_previous", "views_change"]
+    assert body["compare"] == {
+        "kind": "previous_period",
+        "start": (start - timedelta(days=10)).isoformat(),
+        "end": (end - timedelta(days=10)).isoformat(),
+    }
+    daily = raw("(x.occurred_at AT TIME ZONE 'UTC')::date", "x.video_id = %s", [first.pk])
+    for day, views, previous, change in body["rows"]:
+        current = date.fromisoformat(day)
+        assert views == daily.get((current,), (0, 0))[0]
+        assert previous == daily.get((current - timedelta(days=10),), (0, 0))[0]
+        assert change == (None if not previous else round((views - previous) / previous, 4))
+    assert body["totals"]["views"] == 9 and body["totals"]["views_previous"] == 1
+    assert body["totals"]["views_change"] == 8.0
+
+
+def test_compare_by_week_keeps_weekdays(owner_client, watched, today):
+    first, _, _ = watched
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {
+            "start": today - timedelta(days=9),
+            "end": today,
+            "dimensions": "week",
+            "compare": "previous_period",
+        },
+    ).json()
+    earlier = date.fromisoformat(body["compare"]["start"])
+    assert (today - timedelta(days=9) - earlier).days % 7 == 0
+    assert len(body["rows"]) in (2, 3)
+
+
+def test_compare_previous_year_is_empty_before_the_events(owner_client, watched):
+    first, _, _ = watched
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}", {"dimensions": "country", "compare": "previous_year"}
+    ).json()
+    assert all(row[2] == 0 and row[3] is None for row in body["rows"])
+    assert body["totals"]["views_change"] is None
+
+
+def test_unique_viewers_in_the_model(owner_client, watched):
+    first, _, _ = watched
+    body = owner_client.get(
+        f"/api/v1/analytics/videos/{first.pk}",
+        {"dimensions": "week", "metrics": "views,unique_viewers", "sort": "week"},
+    ).json()
+    assert body["totals"]["unique_viewers"] == 3
+    assert sum(row[1] for row in body["rows"]) == 10
+
+
+def test_top_takes_the_query_model(analyst, watched):
+    body = analyst.get(
+        "/api/v1/analytics/top", {"dimensions": "country", "filters": "device==mobile", "metrics": "views"}
+    ).json()
+    assert {row[0]: row[1] for row in body["rows"]} == {
+        k[0]: v[0] for k, v in raw("x.country", "x.device = 'mobile'").items()
+    }
+    legacy = analyst.get("/api/v1/analytics/top", {"dimension": "country", "limit": 2}).json()
+    assert len(legacy["rows"]) == 2 and "start_index" not in legacy
+
+
+def test_hourly_catalogue_report_of_one_channel(analyst, channel, watched):
+    body = analyst.get(
+        "/api/v1/analytics/report",
+        {"dimensions": "hour", "filters": f"channel=={channel.pk}", "start": datetime.now(UTC).date()},
+    ).json()
+    assert len(body["rows"]) == 24
+    assert (
+        body["totals"]["views"]
+        == raw("1", "v.channel_id = %s AND x.occurred_at >= %s", [channel.pk, datetime.now(UTC).date()]).get(
+            (1,), (0, 0)
+        )[0]
+    )
+
+
+@pytest.mark.parametrize("how", [{"format": "csv"}, {"HTTP_ACCEPT": "text/csv"}])
+def test_csv(owner_client, watched, how):
+    first, _, _ = watched
+    extra = {k: v for k, v in how.items() if k.startswith("HTTP_")}
+    query_params = {
+        "dimensions": "day,country",
+        **{k: v for k, v in how.items() if not k.startswith("HTTP_")},
+    }
+    response = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", query_params, **extra)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="video-{first.pk}.csv"'
+    table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert table[0] == ["day", "country", "views", "watch_seconds"]
+    body = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", {"dimensions": "day,country"}).json()
+    assert table[1:] == [[str(v) for v in row] for row in body["rows"]]
+
+
+def test_csv_of_a_legacy_series_and_errors_stay_json(owner_client, watched):
+    first, _, _ = watched
+    series = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", {"format": "csv"})
+    lines = b"".join(series.streaming_content).decode().splitlines()
+    assert lines[0] == "day,views,watch_seconds" and len(lines) == 29
+    error = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", {"format": "csv", "metrics": "nope"})
+    assert error.status_code == 400 and error["Content-Type"] == "application/json"
+    assert error.json()["error"]["code"] == "invalid_parameter"
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"metrics": "views,bogus", "dimensions": "day"}, "metrics"),
+        ({"dimensions": "day,planet"}, "dimensions"),
+        ({"dimensions": "day,country,device"}, "dimensions"),
+        ({"dimensions": "country,day"}, "dimensions"),
+        ({"dimensions": "day,week"}, "dimensions"),
+        ({"filters": "planet==mars"}, "filters"),
+        ({"filters": "country=KR"}, "filters"),
+        ({"filters": "country==Korea"}, "filters"),
+        ({"filters": "device==phone"}, "filters"),
+        ({"filters": "video==abc"}, "filters"),
+        ({"filters": "country==KR;country==JP"}, "filters"),
+        ({"dimensions": "country", "metrics": "likes"}, "metrics"),
+        ({"filters": "device==tv", "metrics": "comments"}, "metrics"),
+        ({"dimensions": "country", "metrics": "unique_viewers"}, "metrics"),
+        ({"dimensions": "hour,country"}, "dimensions"),
+        ({"dimensions": "hour", "filters": "country==KR"}, "filters"),
+        ({"dimensions": "day", "start": "2026-11-10", "end": "2026-11-01"}, "start"),
+        ({"dimensions": "day", "start": "2020-01-01", "end": "2026-11-01"}, "start"),
+        ({"dimensions": "day", "compare": "last_decade"}, "compare"),
+        ({"dimensions": "day", "sort": "-likes"}, "sort"),
+        ({"dimensions": "day", "max_results": 0}, "max_results"),
+        ({"dimensions": "day", "max_results": 1001}, "max_results"),
+        ({"dimensions": "day", "start_index": "x"}, "start_index"),
+    ],
+)
+def test_bad_combinations_are_400s_naming_the_parameter(owner_client, watched, params, parameter):
+    first, _, _ = watched
+    response = owner_client.get(f"/api/v1/analytics/videos/{first.pk}", params)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameter" and parameter in error["details"], error
+
+
+def test_catalogue_report_needs_no_video_or_channel_for_hours_only(analyst):
+    response = analyst.get("/api/v1/analytics/report", {"dimensions": "hour"})
+    assert response.status_code == 400 and "filters" in response.json()["error"]["details"]
+
+
+def test_permissions(client_for, make_user, owner_client, watched, anon):
+    _, _, third = watched
+    assert anon.get("/api/v1/analytics/report").status_code == 401
+    assert owner_client.get("/api/v1/analytics/report").status_code == 403
+    assert (
+        owner_client.get(f"/api/v1/analytics/videos/{third.pk}", {"dimensions": "country"}).status_code == 403
+    )
+    staff = client_for(make_user(is_staff=True))
+    assert staff.get("/api/v1/analytics/report", {"dimensions": "country"}).status_code == 200
+
+
+def test_buckets_of_each_time_dimension():
+    start, end = date(2026, 1, 30), date(2026, 3, 2)
+    assert query.buckets("month", start, end) == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    assert query.buckets("week", start, end)[0] == date(2026, 1, 26)  # a Monday
+    assert len(query.buckets("day", start, end)) == 32
+    assert len(query.buckets("hour", start, start)) == 24
