@@ -111,13 +111,15 @@ def report_query(
     parameters read by the caller)."""
     params = request.query_params
     start, end = date_range(request, today=today)
-    names = _names(request, "metrics") or metrics
+    dims = _names(request, "dimensions") or dimensions
+    names = _names(request, "metrics") or (
+        query.RETENTION_METRICS if query.RETENTION_DIMENSION in dims else metrics
+    )
     unknown = [m for m in names if m not in query.METRICS]
     if unknown:
         raise InvalidParameter(
             {"metrics": [f"Unknown metric {unknown[0]!r}; expected any of {', '.join(query.METRICS)}."]}
         )
-    dims = _names(request, "dimensions") or dimensions
     unknown = [d for d in dims if d not in query.DIMENSIONS]
     if unknown:
         raise InvalidParameter(

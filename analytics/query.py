@@ -30,7 +30,8 @@ from config.replicas import read_connection
 
 TIME_DIMENSIONS = ("hour", "day", "week", "month")
 VALUE_DIMENSIONS = ("country", "device", "video", "channel", "category", "language")
-DIMENSIONS = TIME_DIMENSIONS + VALUE_DIMENSIONS
+RETENTION_DIMENSION = "elapsed_ratio"  # a video's audience retention, at each tenth of the video
+DIMENSIONS = (*TIME_DIMENSIONS, *VALUE_DIMENSIONS, RETENTION_DIMENSION)
 FILTER_FIELDS = ("video", "channel", "country", "device", "category", "language")
 VIEW_METRICS = (
     "views",
@@ -40,7 +41,8 @@ VIEW_METRICS = (
     "average_view_percentage",
 )
 ENGAGEMENT_METRICS = ("likes", "comments")
-METRICS = (*VIEW_METRICS, "unique_viewers", *ENGAGEMENT_METRICS)
+RETENTION_METRICS = ("audience_watch_ratio", "views")
+METRICS = (*VIEW_METRICS, "unique_viewers", *ENGAGEMENT_METRICS, "audience_watch_ratio")
 COMPARE = ("previous_period", "previous_year")
 MAX_DIMENSIONS = 2
 MAX_RESULTS = 1000
@@ -92,12 +94,33 @@ def check(query: Query) -> None:
         raise InvalidInputError({"dimensions": ["At most one of hour, day, week and month."]})
     if times and dims[0] not in TIME_DIMENSIONS:
         raise InvalidInputError({"dimensions": ["The time dimension comes first."]})
+    if RETENTION_DIMENSION in dims:
+        _check_retention(query)
+        return
+    if "audience_watch_ratio" in query.metrics:
+        raise InvalidInputError(
+            {"metrics": ["audience_watch_ratio is by elapsed_ratio (dimensions=elapsed_ratio)."]}
+        )
     _check_metrics(query)
     if query.time_dimension == "hour":
         _check_hours(query)
     sortable = set(dims) | set(query.metrics)
     for name, _ in query.sort:
         if name not in sortable:
+            raise InvalidInputError(
+                {"sort": [f"{name!r} is neither a dimension nor a metric of the report."]}
+            )
+
+
+def _check_retention(query: Query) -> None:
+    if query.scope.kind != "video":
+        raise InvalidInputError({"dimensions": ["elapsed_ratio is a video's: /analytics/videos/{id}."]})
+    if len(query.dimensions) > 1 or query.filters:
+        raise InvalidInputError({"dimensions": ["elapsed_ratio takes no other dimension and no filter."]})
+    if set(query.metrics) - set(RETENTION_METRICS):
+        raise InvalidInputError({"metrics": [f"By elapsed_ratio: {', '.join(RETENTION_METRICS)}."]})
+    for name, _ in query.sort:
+        if name not in (RETENTION_DIMENSION, *query.metrics):
             raise InvalidInputError(
                 {"sort": [f"{name!r} is neither a dimension nor a metric of the report."]}
             )
@@ -226,7 +249,9 @@ class Groups:
     estimated: set[str] = field(default_factory=set)
 
 
-def _metric_group(metric: str) -> str:
+def _metric_group(metric: str, query: Query) -> str:
+    if RETENTION_DIMENSION in query.dimensions:
+        return "retention"
     if metric in ENGAGEMENT_METRICS:
         return "engagement"
     if metric == "unique_viewers":
@@ -296,7 +321,7 @@ def _order_sql(query: Query, ndims: int) -> str:
     for name, descending in query.sort or ((query.metrics[0], True),):
         if name in query.dimensions:
             position = query.dimensions.index(name) + 1
-        elif _metric_group(name) == _metric_group(_sort_metric(query)[0]):
+        elif _metric_group(name, query) == _metric_group(_sort_metric(query)[0], query):
             terms.append(f"{_metric_sql(name)} {'DESC' if descending else 'ASC'} NULLS LAST")
             continue
         else:
@@ -330,6 +355,8 @@ def _answer_group(
     """One metric group's values per key, its totals, and (`ordered`) the keys in the sort's order."""
     if group == "viewers":
         return _viewers(query, start, end)
+    if group == "retention":
+        return _retention(query, start, end)
     source = ENGAGEMENT_SOURCE if group == "engagement" else _view_source(query)
     sql, params = _group_sql(query, source, start, end, ordered=ordered, keys=keys)
     rows = _run(sql, params)
@@ -385,6 +412,36 @@ def _viewers(query: Query, start: date, end: date) -> Groups:
             result.values[(_parse_label(granularity, label),)] = {"unique_viewers": n}
     else:
         result.values[()] = {"unique_viewers": report["totals"]["unique_viewers"]}
+    return result
+
+
+RETENTION_SQL = """
+SELECT reached, sum(views) FROM analytics_video_retention
+WHERE video_id = %(video_id)s AND day >= %(start)s AND day < %(end_excl)s
+GROUP BY reached
+"""
+
+
+def _retention(query: Query, start: date, end: date) -> Groups:
+    """The share of a video's views still watching at each tenth of it (elapsed_ratio 0.0 to 1.0), and
+    how many; the total's share is the mean over the ten tenths after the start."""
+    reached = dict.fromkeys(range(11), 0)
+    params = {"video_id": query.scope.id, "start": start, "end_excl": end + timedelta(days=1)}
+    for tenth, views in _run(RETENTION_SQL, params):
+        reached[int(tenth)] = int(views)
+    total = sum(reached.values())
+    result = Groups()
+    still = total
+    for tenth in range(11):
+        key = (round(tenth / 10, 1),)
+        result.values[key] = {
+            "views": still,
+            "audience_watch_ratio": round(still / total, 4) if total else 0.0,
+        }
+        result.keys.append(key)
+        still -= reached[tenth]
+    shares = [result.values[(round(t / 10, 1),)]["audience_watch_ratio"] for t in range(1, 11)]
+    result.totals = {"views": total, "audience_watch_ratio": round(sum(shares) / 10, 4)}
     return result
 
 
@@ -455,8 +512,8 @@ class Answer:
 
 
 def _answer(query: Query, start: date, end: date) -> Answer:
-    groups_needed = list(dict.fromkeys(_metric_group(m) for m in query.metrics))
-    sort_group = _metric_group(_sort_metric(query)[0])
+    groups_needed = list(dict.fromkeys(_metric_group(m, query) for m in query.metrics))
+    sort_group = _metric_group(_sort_metric(query)[0], query)
     groups_needed.sort(key=lambda g: g != sort_group)  # the sort metric's group first
     values: dict[Key, dict[str, float]] = {}
     totals: dict[str, float] = {}

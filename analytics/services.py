@@ -69,6 +69,13 @@ class ViewEvent(pydantic.BaseModel):
     viewer_id: Annotated[str, pydantic.Field(min_length=1, max_length=128)] | None = pydantic.Field(
         default=None, description="An opaque id of the viewer, for unique viewer counts."
     )
+    position_seconds: (
+        Annotated[float, pydantic.Field(ge=0, le=MAX_WATCH_SECONDS, allow_inf_nan=False)] | None
+    ) = pydantic.Field(
+        default=None,
+        description="The furthest position reached in the video (audience retention); when absent, "
+        "watch_seconds (a view from the start).",
+    )
 
     @pydantic.field_validator("occurred_at")
     @classmethod
@@ -143,6 +150,9 @@ ROLLUPS_TABLES = (
     "analytics_tag_daily",
     "analytics_video_cube",
     "analytics_cube",
+    "analytics_video_retention",
+    "analytics_realtime_video",
+    "analytics_realtime_total",
 )
 # kept by triggers on the reactions and comments, recounted by a rebuild
 ENGAGEMENT_TABLE = "analytics_video_daily_engagement"

@@ -35,8 +35,8 @@ WITH batch_events AS MATERIALIZED (
            v.tags, v.duration_s, v.view_count >= %(hot_views)s AS hot
     FROM ROWS FROM (jsonb_to_recordset(%(events)s::jsonb)
             AS (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
-                country char(2), device varchar(7), viewer_id text)) WITH ORDINALITY
-        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, n)
+                country char(2), device varchar(7), viewer_id text, position_seconds real)) WITH ORDINALITY
+        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds, n)
     LEFT JOIN api_video v ON v.id = b.video_id
 ),
 known_events AS (SELECT * FROM batch_events WHERE channel_id IS NOT NULL),
@@ -45,16 +45,19 @@ batch_videos AS (
     FROM known_events
 ),
 stored AS (
-    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
-    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM known_events
+    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id,
+                                      position_seconds)
+    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
+    FROM known_events
     ORDER BY event_id
     ON CONFLICT DO NOTHING
-    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id
+    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
 ),
 new_events AS (
     -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
     -- (and far worse) than ingestion's short ones
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           x.position_seconds,
            v.channel_id, v.category, v.language, v.tags, v.duration_s,
            (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
     FROM stored x JOIN batch_videos v ON v.id = x.video_id
@@ -98,6 +101,23 @@ cube_cold AS (
     ON CONFLICT (video_id, day, country, device) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+    RETURNING 1
+),
+retention_cold AS (
+    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
+    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
+           count(*)
+    FROM cold_events WHERE duration_s > 0
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
+    RETURNING 1
+),
+realtime_cold AS (  -- the last hour's views per minute
+    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
+    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
+    FROM cold_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2
+    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
     RETURNING 1
 ),
 -- Trending: per video, log(sum(exp(l))) of its events' l = decay * hours since the epoch, added to the
@@ -156,6 +176,23 @@ cube_hot AS (
     ON CONFLICT (video_id, day, country, device) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+    RETURNING 1
+),
+retention_hot AS (
+    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
+    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
+           count(*)
+    FROM hot_events WHERE duration_s > 0
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
+    RETURNING 1
+),
+realtime_hot AS (  -- the last hour's views per minute
+    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
+    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
+    FROM hot_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2
+    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
     RETURNING 1
 ),
 decayed_hot AS (
@@ -242,6 +279,14 @@ catalogue_cube AS (
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
     RETURNING 1
+),
+realtime_total AS (
+    INSERT INTO analytics_realtime_total AS r (minute, views)
+    SELECT date_trunc('minute', occurred_at, 'UTC'), count(*)
+    FROM new_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (minute) DO UPDATE SET views = r.views + EXCLUDED.views
+    RETURNING 1
 )
 SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM known_events) AS known,
@@ -255,7 +300,9 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
        (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
        (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM global_dims),
-       (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube)
+       (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube),
+       (SELECT count(*) FROM retention_cold), (SELECT count(*) FROM retention_hot),
+       (SELECT count(*) FROM realtime_cold), (SELECT count(*) FROM realtime_hot), (SELECT count(*) FROM realtime_total)
 """
 
 # Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
@@ -264,6 +311,7 @@ SELECT (SELECT count(*) FROM stored) AS stored,
 ROLLUPS_REBUILD = """
 WITH all_events AS (
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           x.position_seconds,
            v.channel_id, v.category, v.language, v.tags, v.duration_s, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM analytics_view_event x JOIN api_video v ON v.id = x.video_id
 ),
@@ -336,6 +384,25 @@ catalogue_cube AS (
     FROM all_events
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
 ),
+retention AS (
+    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
+    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
+           count(*)
+    FROM all_events WHERE duration_s > 0
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+),
+realtime AS (  -- the last hour's views per minute
+    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
+    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
+    FROM all_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2
+),
+realtime_total AS (
+    INSERT INTO analytics_realtime_total AS r (minute, views)
+    SELECT date_trunc('minute', occurred_at, 'UTC'), count(*)
+    FROM all_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1 ORDER BY 1
+),
 decayed AS (
     SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
     FROM all_events
@@ -377,11 +444,12 @@ WITH stored AS (
     SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM seed_chunk
     ORDER BY event_id
     ON CONFLICT DO NOTHING
-    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id
+    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
 ),
 kept AS (INSERT INTO seed_stored SELECT video_id, occurred_at FROM stored),
 new_events AS (
     SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           x.position_seconds,
            v.channel_id, v.category, v.language, v.tags, v.duration_s, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM stored x JOIN api_video v ON v.id = x.video_id
 ),
@@ -473,6 +541,28 @@ catalogue_cube AS (
     ON CONFLICT (day, country, device, category, language) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+),
+retention AS (
+    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
+    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
+           count(*)
+    FROM new_events WHERE duration_s > 0
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
+),
+realtime AS (  -- the last hour's views per minute
+    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
+    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
+    FROM new_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2
+    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
+),
+realtime_total AS (
+    INSERT INTO analytics_realtime_total AS r (minute, views)
+    SELECT date_trunc('minute', occurred_at, 'UTC'), count(*)
+    FROM new_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (minute) DO UPDATE SET views = r.views + EXCLUDED.views
 )
 SELECT count(*) FROM stored
 """

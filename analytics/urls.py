@@ -9,4 +9,5 @@ urlpatterns = [
     path("analytics/channels/<int:pk>", views.ChannelReportView.as_view(), name="analytics-channel"),
     path("analytics/top", views.TopReportView.as_view(), name="analytics-top"),
     path("analytics/report", views.CatalogueReportView.as_view(), name="analytics-report"),
+    path("analytics/realtime", views.RealtimeView.as_view(), name="analytics-realtime"),
 ]

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics import export, params, query, reports, selectors, services
+from analytics import export, params, query, realtime, reports, selectors, services
 from analytics.permissions import ANALYSTS, CanIngest, IsAnalyst, in_group
 from analytics.serializers import (
     INGEST_REQUEST_BODY,
@@ -30,7 +30,7 @@ from api.errors import InvalidParameter
 from api.filters import code_field
 from api.models import Category, Channel, Video
 from api.observability import INGESTED_EVENTS
-from api.params import choice_param, int_param, list_param
+from api.params import choice_param, id_param, int_param, list_param
 from api.serializers import VideoSerializer, represent
 from api.views import ERRORS
 
@@ -129,8 +129,9 @@ REPORT_PARAMETERS = [
     OpenApiParameter(
         "dimension",
         OpenApiTypes.STR,
-        enum=list(reports.DIMENSIONS),
-        description="A breakdown by viewer country or device instead of a series.",
+        enum=[*reports.DIMENSIONS, query.RETENTION_DIMENSION],
+        description="A breakdown by viewer country or device instead of a series; elapsed_ratio (a "
+        "video's): the share of its views still watching at each tenth of it.",
     ),
 ]
 QUERY_MODEL_PARAMETERS = [
@@ -185,11 +186,16 @@ def _report(request: Request, scope: query.Scope, filename: str) -> Response | S
     """A video's, a channel's or the catalogue's report: the query model when the request uses it (or
     for the catalogue), else the series or breakdown of the first parameters."""
     today = datetime.now(UTC).date()
-    if scope.kind == "catalogue" or params.uses_query_model(request):
+    dimension = str(request.query_params.get("dimension") or "")
+    if (
+        scope.kind == "catalogue"
+        or dimension == query.RETENTION_DIMENSION
+        or params.uses_query_model(request)
+    ):
         granularity = str(request.query_params.get("granularity") or "day")
-        dimension = str(request.query_params.get("dimension") or "")
-        if dimension and dimension not in reports.DIMENSIONS:
-            raise InvalidParameter({"dimension": [f"Expected one of: {', '.join(reports.DIMENSIONS)}."]})
+        if dimension and dimension not in (*reports.DIMENSIONS, query.RETENTION_DIMENSION):
+            choices = ", ".join((*reports.DIMENSIONS, query.RETENTION_DIMENSION))
+            raise InvalidParameter({"dimension": [f"Expected one of: {choices}."]})
         if granularity not in reports.GRANULARITIES:
             raise InvalidParameter({"granularity": [f"Expected one of: {', '.join(reports.GRANULARITIES)}."]})
         model = params.report_query(
@@ -305,3 +311,46 @@ class TopReportView(export.ReportView):
             filters={k: v for k, v in filters.items() if v},
         )
         return export.respond(request, reports.top_report(request=top), "top")
+
+
+class RealtimeSerializer(serializers.Serializer[Any]):
+    minutes = serializers.ListField(child=serializers.DictField(), help_text="60 minutes, oldest first.")
+    top_5m = serializers.ListField(child=serializers.DictField())
+    top_60m = serializers.ListField(child=serializers.DictField())
+    generated_at = serializers.DateTimeField()
+
+
+class RealtimeView(APIView):
+    """Views per minute over the last hour and the top videos of the last 5 and 60 minutes: of a video or
+    a channel (its owner, analysts, staff), or of the catalogue (analysts, staff)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("video", OpenApiTypes.INT, description="A video's (owner or analysts)."),
+            OpenApiParameter("channel", OpenApiTypes.INT, description="A channel's (owner or analysts)."),
+        ],
+        responses={200: RealtimeSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        video_id, channel_id = id_param(request, "video"), id_param(request, "channel")
+        if video_id and channel_id:
+            raise InvalidParameter({"video": ["Give a video or a channel, not both."]})
+        if video_id:
+            video = get_object_or_404(
+                Video.objects.select_related("channel").only("id", "channel__owner_id"), pk=video_id
+            )
+            owner_id, kind, scope_id = video.channel.owner_id, "video", video.pk
+        elif channel_id:
+            channel = get_object_or_404(Channel.objects.only("id", "owner_id"), pk=channel_id)
+            owner_id, kind, scope_id = channel.owner_id, "channel", channel.pk
+        else:
+            owner_id, kind, scope_id = None, "catalogue", None
+        if owner_id is None and not in_group(request.user, ANALYSTS):
+            raise PermissionDenied("The catalogue's realtime view needs the 'analysts' group.")
+        if owner_id is not None and not may_read_reports(request.user, owner_id):
+            raise PermissionDenied("Realtime views are for the channel's owner and the analysts group.")
+        response = Response(realtime.realtime(kind=kind, id=scope_id))
+        response["Cache-Control"] = "no-store"
+        return response

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
+from analytics.realtime import realtime_prune
 from analytics.services import partitions_create_ahead, trending_snapshots_refresh
 from api.throttling import rate_counters_prune
 from config.replicas import primary_pins_prune
@@ -46,6 +47,8 @@ JOBS = (
     # search records and clicks: day partitions made a week ahead, those past 31 days dropped
     Job("search_log_partitions", 3600, search_log_partitions),
     Job("rate_counters_prune", 60, rate_counters_prune),
+    # the realtime per-minute rows past two hours
+    Job("realtime_prune", 60, realtime_prune),
     Job("primary_pins_prune", 60, primary_pins_prune),
 )
 

@@ -56,6 +56,13 @@ ROLLUP_FINGERPRINTS = {
     " sum(views) AS views, sum(duration_seconds) AS d FROM analytics_video_cube GROUP BY 1, 2, 3, 4, 5) s"
     " USING (day, country, device, category, language) WHERE c.views IS DISTINCT FROM s.views"
     " OR c.duration_seconds IS DISTINCT FROM s.d",
+    "retention": "SELECT md5(string_agg(concat_ws(':', video_id, day, reached, views), ',' ORDER BY video_id, day, reached))"
+    " FROM analytics_video_retention",
+    # the last 50 minutes' (a rebuild a moment later sees events past the hour that ingestion counted)
+    "realtime": "SELECT md5(string_agg(concat_ws(':', video_id, minute, channel_id, views), ',' ORDER BY video_id, minute))"
+    " FROM analytics_realtime_video WHERE minute >= now() - interval '50 minutes'",
+    "realtime_total": "SELECT md5(string_agg(concat_ws(':', minute, views), ',' ORDER BY minute))"
+    " FROM analytics_realtime_total WHERE minute >= now() - interval '50 minutes'",
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }
