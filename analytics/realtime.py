@@ -11,7 +11,7 @@ from django.db import connection
 
 MINUTES = 60
 TOP = 10
-KEEP = timedelta(hours=2)  # rows older than this are pruned (maintenance)
+KEEP_SECONDS = 2 * 3600  # rows older than this are pruned (maintenance)
 
 # The views per minute of the last hour, then the top videos of the last 5 and 60 minutes, of one video
 # (%(video)s), one channel (%(channel)s) or every video (both NULL: the catalogue's own per-minute rows).
@@ -39,13 +39,13 @@ def realtime(*, kind: str, id: int | None = None, now: datetime | None = None) -
     with connection.cursor() as cursor:  # the primary: a replica may lag behind the last second
         cursor.execute(MINUTES_SQL[kind], params)
         counts = {minute.astimezone(UTC): int(n) for minute, n in cursor.fetchall()}
-        tops = {}
-        for name, minutes in (("top_5m", 5), ("top_60m", MINUTES)):
-            cursor.execute(TOP_SQL[kind], {**params, "since": now - timedelta(minutes=minutes - 1)})
+        tops: dict[str, list[dict[str, int]]] = {}
+        for name, span in (("top_5m", 5), ("top_60m", MINUTES)):
+            cursor.execute(TOP_SQL[kind], {**params, "since": now - timedelta(minutes=span - 1)})
             tops[name] = [{"video_id": video_id, "views": int(n)} for video_id, n in cursor.fetchall()]
-    minutes = [first + timedelta(minutes=i) for i in range(MINUTES)]
+    series = [first + timedelta(minutes=i) for i in range(MINUTES)]
     return {
-        "minutes": [{"minute": m.strftime("%Y-%m-%dT%H:%M:00Z"), "views": counts.get(m, 0)} for m in minutes],
+        "minutes": [{"minute": m.strftime("%Y-%m-%dT%H:%M:00Z"), "views": counts.get(m, 0)} for m in series],
         **tops,
         "generated_at": datetime.now(UTC),
     }
@@ -54,7 +54,10 @@ def realtime(*, kind: str, id: int | None = None, now: datetime | None = None) -
 def realtime_prune() -> int:
     """Drop the per-minute rows past KEEP; returns how many."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM analytics_realtime_video WHERE minute < now() - %s", [KEEP])
-        deleted = cursor.rowcount
-        cursor.execute("DELETE FROM analytics_realtime_total WHERE minute < now() - %s", [KEEP])
-        return deleted + cursor.rowcount
+        deleted = 0
+        for table in ("analytics_realtime_video", "analytics_realtime_total"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE minute < now() - make_interval(secs => %s)", [KEEP_SECONDS]
+            )
+            deleted += int(cursor.rowcount)
+        return deleted
