@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -207,6 +208,7 @@ def test_explorer_in_a_real_browser(explorer_server, browser):
     expect(page.locator("#trending li").first).to_be_visible()
     page.locator("#t-window button[data-window='7d']").click()
     expect(page.locator("#t-window button[data-window='7d']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#trending")).to_have_attribute("data-window", "7d")  # not the list drawn before
     expect(page.locator("#trending li").first).to_be_visible()
     assert "window=7d" in page.url
     in_window = [
@@ -340,3 +342,82 @@ def test_an_estimated_total_and_sampled_facets_say_what_they_are(explorer_server
     expect(page.locator("#total")).to_have_text("14 results")
     expect(page.locator("#facets .facets-sampled")).to_have_count(0)
     page.close()
+
+
+def ingest_in_a_thread(events: list[dict]) -> int:
+    """Ingestion beside the browser (Playwright's sync API keeps an event loop in the test's thread, where
+    Django refuses database calls)."""
+
+    def ingest() -> int:
+        try:
+            return events_ingest(raw_events=events).accepted
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(ingest).result()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_analytics_compare_country_day_realtime_and_csv(explorer_server, browser):
+    """An analyst's report: the previous period as a second, dashed line; a day-by-country table; the last
+    hour by minute, redrawn by itself as new views arrive; and the series downloaded as CSV."""
+    base, channel = explorer_server["base"], explorer_server["channel"]
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1280, "height": 1400}, accept_downloads=True
+    )
+    context.add_init_script("window.EXPLORER_REALTIME_MS = 300")
+    context.add_init_script(f"sessionStorage.setItem('explorer.token', '{explorer_server['token']}')")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/?view=analytics&kind=channels&id={channel}&compare=previous_period")
+    expect(page.locator("#r-compare")).to_be_checked()
+    expect(page.locator("#chart-series")).to_have_attribute("data-points", "28")
+    labels = page.evaluate("window.explorerCharts['chart-series'].data.datasets.map((d) => d.label)")
+    assert labels == ["views", "watch time (s)", "views, previous period"]
+    dash = page.evaluate("window.explorerCharts['chart-series'].data.datasets[2].borderDash")
+    assert dash == [6, 4]
+
+    # the day-by-country table: every day of the 28, the fixture's three countries
+    table = page.locator("#country-day-table")
+    expect(table).to_have_attribute("data-days", "28")
+    expect(table).to_have_attribute("data-countries", "3")
+    expect(page.locator("#country-day-table thead th")).to_have_text(["day", "JP", "KR", "US"])
+    cells = [
+        int(text.replace(",", ""))
+        for text in page.locator("#country-day-table tbody td:not(:first-child)").all_text_contents()
+    ]
+    assert sum(cells) == 600
+
+    # realtime: the fixture's views of the last hour (0, 20 and 40 minutes ago), then one more, drawn by
+    # the chart's own refresh
+    realtime = page.locator("#chart-realtime")
+    expect(realtime).to_have_attribute("data-points", "60")
+    expect(realtime).to_have_attribute("data-views", "3")
+    video_id = page.evaluate(
+        "Number(document.querySelector('#realtime-top').textContent.match(/#(\\d+)/)[1])"
+    )
+    one_more = {
+        "event_id": str(uuid.uuid4()),
+        "video_id": video_id,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "watch_seconds": 12,
+    }
+    assert ingest_in_a_thread([one_more]) == 1
+    expect(realtime).to_have_attribute("data-views", "4")
+    assert int(realtime.get_attribute("data-refreshes")) >= 2
+    shot(page, "analytics-compare-realtime")
+
+    # CSV of the series as shown, under the API's file name
+    with page.expect_download() as download:
+        page.locator("#r-csv").click()
+    assert download.value.suggested_filename == f"channel-{channel}.csv"
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert (
+        lines[0]
+        == "day,views,views_previous,views_change,watch_seconds,watch_seconds_previous,watch_seconds_change"
+    )
+    assert len(lines) == 29
+    assert not errors, errors
+    context.close()

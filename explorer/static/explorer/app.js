@@ -339,6 +339,7 @@
         return item;
       }));
       if (!data.results.length) list.textContent = t("nothing");
+      list.dataset.window = window_; // the window whose list is drawn (the browser tests wait for it)
     } catch (error) {
       if (current()) list.textContent = t("error", { message: error.message });
     }
@@ -385,6 +386,7 @@
     $("#r-start").value = p.get("start") || monthAgo;
     $("#r-end").value = p.get("end") || today;
     $("#r-granularity").value = p.get("granularity") || "day";
+    $("#r-compare").checked = p.get("compare") === "previous_period";
     if ($("#r-id").value) await loadReport();
     const analyst = me.groups.includes("analysts");
     $("#top-section").hidden = false;
@@ -397,33 +399,48 @@
     el.textContent = message || "";
   }
 
-  async function loadReport() {
-    const kind = $("#r-kind").value;
-    const id = $("#r-id").value;
+  function column(report, name) {
+    const index = report.columns.findIndex((c) => c.name === name);
+    return report.rows.map((row) => (index < 0 ? null : row[index]));
+  }
+
+  function reportQuery() {
     const range = new URLSearchParams({ start: $("#r-start").value, end: $("#r-end").value });
     const series = new URLSearchParams(range);
     series.set("granularity", $("#r-granularity").value);
     series.set("metrics", "views,watch_seconds");
+    if ($("#r-compare").checked) series.set("compare", "previous_period");
+    return { kind: $("#r-kind").value, id: $("#r-id").value, range, series };
+  }
+
+  async function loadReport() {
+    const { kind, id, range, series } = reportQuery();
     showError("#report-error", "");
     const current = ticket("report");
+    const countryDay = new URLSearchParams(range);
+    countryDay.set("dimensions", "day,country");
+    countryDay.set("metrics", "views");
     try {
-      const [byTime, byCountry, byDevice] = await Promise.all([
+      const [byTime, byCountry, byDevice, byCountryDay] = await Promise.all([
         api(`${API}/analytics/${kind}/${id}?${series}`, { auth: true }),
         api(`${API}/analytics/${kind}/${id}?${range}&dimension=country`, { auth: true }),
         api(`${API}/analytics/${kind}/${id}?${range}&dimension=device`, { auth: true }),
+        api(`${API}/analytics/${kind}/${id}?${countryDay}`, { auth: true }),
       ]);
       if (!current()) return;
+      const datasets = [
+        { label: t("views"), data: column(byTime, "views"), yAxisID: "y", borderColor: "#c00",
+          backgroundColor: "#c00", tension: 0.2 },
+        { label: t("watch"), data: column(byTime, "watch_seconds"), yAxisID: "y1", borderColor: "#06c",
+          backgroundColor: "#06c", tension: 0.2 },
+      ];
+      if (series.has("compare")) {
+        datasets.push({ label: t("views.previous"), data: column(byTime, "views_previous"), yAxisID: "y",
+          borderColor: "#e88", backgroundColor: "#e88", borderDash: [6, 4], tension: 0.2 });
+      }
       drawChart("chart-series", {
         type: "line",
-        data: {
-          labels: byTime.rows.map((row) => row[0]),
-          datasets: [
-            { label: t("views"), data: byTime.rows.map((row) => row[1]), yAxisID: "y", borderColor: "#c00",
-              backgroundColor: "#c00", tension: 0.2 },
-            { label: t("watch"), data: byTime.rows.map((row) => row[2]), yAxisID: "y1", borderColor: "#06c",
-              backgroundColor: "#06c", tension: 0.2 },
-          ],
-        },
+        data: { labels: byTime.rows.map((row) => row[0]), datasets },
         options: {
           responsive: true, maintainAspectRatio: false, animation: false,
           interaction: { mode: "index", intersect: false },
@@ -446,8 +463,97 @@
             scales: { y: { beginAtZero: true, title: { display: true, text: t("views") } } } },
         }, report.rows.length);
       }
+      drawCountryDay(byCountryDay);
     } catch (error) {
       if (current()) showError("#report-error", t("error", { message: error.message }));
+    }
+    loadRealtime();
+  }
+
+  // A day × country table: a row per day (newest first), a column per country (most viewed first).
+  function drawCountryDay(report) {
+    const totals = new Map();
+    const cells = new Map();
+    for (const [day, country, views] of report.rows) {
+      totals.set(country, (totals.get(country) || 0) + views);
+      cells.set(`${day}|${country}`, views);
+    }
+    const countries = [...totals.keys()].sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
+    const days = [...new Set(report.rows.map((row) => row[0]))].reverse();
+    const table = $("#country-day-table");
+    const head = document.createElement("tr");
+    for (const name of [t("day"), ...countries]) {
+      const th = document.createElement("th");
+      th.textContent = name;
+      head.append(th);
+    }
+    $("thead", table).replaceChildren(head);
+    $("tbody", table).replaceChildren(...days.map((day) => {
+      const tr = document.createElement("tr");
+      for (const text of [day, ...countries.map((c) => number(cells.get(`${day}|${c}`) || 0))]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    }));
+    table.dataset.days = String(days.length);
+    table.dataset.countries = String(countries.length);
+  }
+
+  // The last hour by minute, redrawn every EXPLORER_REALTIME_MS while the analytics view is open.
+  let realtimeTimer = 0;
+  async function loadRealtime() {
+    clearTimeout(realtimeTimer);
+    if ($("#view-analytics").hidden || !token || !$("#r-id").value) return;
+    const subject = $("#r-kind").value === "videos" ? "video" : "channel";
+    const current = ticket("realtime");
+    try {
+      const data = await api(`${API}/analytics/realtime?${subject}=${$("#r-id").value}`, { auth: true });
+      if (!current()) return;
+      drawChart("chart-realtime", {
+        type: "bar",
+        data: {
+          labels: data.minutes.map((m) => m.minute.slice(11, 16)),
+          datasets: [{ label: t("views"), data: data.minutes.map((m) => m.views), backgroundColor: "#c00" }],
+        },
+        options: { responsive: true, maintainAspectRatio: false, animation: false,
+          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      }, data.minutes.length);
+      const canvas = $("#chart-realtime");
+      canvas.dataset.refreshes = String(Number(canvas.dataset.refreshes || 0) + 1);
+      canvas.dataset.views = String(data.minutes.reduce((sum, m) => sum + m.views, 0));
+      $("#realtime-top").textContent = data.top_5m.length
+        ? data.top_5m.map((v) => `#${v.video_id} (${number(v.views)})`).join(", ") : t("none");
+    } catch (error) {
+      if (current()) showError("#report-error", t("error", { message: error.message }));
+    }
+    realtimeTimer = setTimeout(loadRealtime, window.EXPLORER_REALTIME_MS || 10000);
+  }
+
+  // The series as CSV, fetched with the token (a plain link could not send it) and saved under the
+  // file name the API gives.
+  async function downloadCsv() {
+    const { kind, id, series } = reportQuery();
+    series.set("format", "csv");
+    showError("#report-error", "");
+    try {
+      const response = await fetch(`${API}/analytics/${kind}/${id}?${series}`,
+        { headers: { Authorization: `Token ${token}`, Accept: "text/csv" } });
+      if (!response.ok) {
+        const data = await response.json().catch(() => ({}));
+        throw new Error((data.error && data.error.message) || response.statusText);
+      }
+      const name = (/filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "") || [])[1];
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = name || "report.csv";
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    } catch (error) {
+      showError("#report-error", t("error", { message: error.message }));
     }
   }
 
@@ -577,10 +683,12 @@
       }
     });
     $("#signout").addEventListener("click", signOut);
+    $("#r-csv").addEventListener("click", downloadCsv);
     $("#report-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const next = new URLSearchParams({ view: "analytics", kind: $("#r-kind").value, id: $("#r-id").value,
         start: $("#r-start").value, end: $("#r-end").value, granularity: $("#r-granularity").value });
+      if ($("#r-compare").checked) next.set("compare", "previous_period");
       setAddress(next);
       loadReport();
       loadTop(!$("#top-section .filters").hidden);

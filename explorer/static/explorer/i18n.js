@@ -23,6 +23,10 @@ window.EXPLORER_TEXTS = {
     "error": "Something went wrong: {message}", "signin.failed": "Sign-in failed: {message}",
     "top.forbidden": "The top table is for analysts.", "lang.other": "한국어",
     "inwindow": "{n} views in this window", "related": "Related videos", "related.none": "Nothing alike yet.",
+    "report.compare": "Compare with the previous period", "report.csv": "Download CSV",
+    "views.previous": "views, previous period", "chart.realtime": "Views per minute, last hour",
+    "realtime.top": "Most viewed in the last 5 minutes", "table.countryday": "Views by day and country",
+    "day": "day", "none": "none",
   },
   ko: {
     "title": "동영상 탐색기", "nav.search": "검색", "nav.trending": "인기", "nav.analytics": "분석",
@@ -46,5 +50,9 @@ window.EXPLORER_TEXTS = {
     "error": "오류가 발생했습니다: {message}", "signin.failed": "로그인 실패: {message}",
     "top.forbidden": "상위 표는 분석가만 볼 수 있습니다.", "lang.other": "English",
     "inwindow": "이 기간 조회수 {n}", "related": "관련 동영상", "related.none": "아직 비슷한 동영상이 없습니다.",
+    "report.compare": "이전 기간과 비교", "report.csv": "CSV 다운로드",
+    "views.previous": "조회수(이전 기간)", "chart.realtime": "분당 조회수(최근 1시간)",
+    "realtime.top": "최근 5분 최다 조회", "table.countryday": "일별·국가별 조회수",
+    "day": "날짜", "none": "없음",
   },
 };
