@@ -357,6 +357,10 @@ def _answer_group(
         return _viewers(query, start, end)
     if group == "retention":
         return _retention(query, start, end)
+    if ordered and group == "views" and _walks_videos(query):
+        walked = _top_videos_walk(query, start, end)
+        if walked is not None:
+            return walked
     source = ENGAGEMENT_SOURCE if group == "engagement" else _view_source(query)
     sql, params = _group_sql(query, source, start, end, ordered=ordered, keys=keys)
     rows = _run(sql, params)
@@ -379,6 +383,74 @@ def _answer_group(
         sql, params = _group_sql(replace(query, dimensions=()), source, start, end, ordered=False)
         sums_total = [float(v or 0) for v in _run(sql, params)[0]]
     result.totals = _group_metrics(group, sums_total)
+    return result
+
+
+# The catalogue's top videos by views or watch time, filtered or not, without summing every video of the
+# range: videos are walked down the level of their totals over all time (analytics_video_totals, an upper
+# bound of what a video has in any range under any filter; analytics.reports walks it the same way for
+# `top`), each batch's sums over the range and filters read from the videos' cube, until the last row
+# wanted is above the bound of every video not walked. Past reports.TOP_WALK_MAX videos the aggregate answers.
+WALK_SQL = {
+    metric: f"""
+    SELECT video_id, CASE WHEN {level} > 0 THEN power({reports.LEVEL_BASE}::float8, {level}) ELSE 0 END
+    FROM analytics_video_totals ORDER BY {level} DESC, video_id DESC LIMIT %(batch)s OFFSET %(walked)s
+    """
+    for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
+}
+
+
+def _walks_videos(query: Query) -> bool:
+    metric, descending = _sort_metric(query)
+    return (
+        query.scope.kind == "catalogue"
+        and query.dimensions == ("video",)
+        and descending
+        and metric in ("views", "watch_seconds")
+        and all(name == metric for name, _ in query.sort)
+    )
+
+
+def _top_videos_walk(query: Query, start: date, end: date) -> Groups | None:
+    metric, _ = _sort_metric(query)
+    wanted = query.start_index - 1 + query.max_results
+    source = Source("analytics_video_cube", "day", VALUE_SQL, ("views", "watch_seconds", "duration_seconds"))
+    params: dict[str, Any] = {}
+    where = _conditions(query, source, start, end, params)
+    sums_sql = (
+        "SELECT video_id, sum(views), sum(watch_seconds), sum(duration_seconds) FROM analytics_video_cube "
+        f"WHERE video_id = ANY(%(ids)s) AND {' AND '.join(where)} GROUP BY video_id HAVING sum({metric}) > 0"
+    )
+    best: list[tuple[float, int, tuple[Any, ...]]] = []  # (-metric, video id, sums): the SQL's order
+    walked, batch = 0, reports.TOP_WALK_FIRST
+    with read_connection().cursor() as cursor:
+        while True:
+            cursor.execute(WALK_SQL[metric], {"batch": batch, "walked": walked})
+            candidates = cursor.fetchall()
+            if not candidates:
+                break
+            walked += len(candidates)
+            cursor.execute(sums_sql, {**params, "ids": [video_id for video_id, _ in candidates]})
+            for video_id, views, watch, duration in cursor.fetchall():
+                value = float(views if metric == "views" else watch)
+                best.append((-value, int(video_id), (views, watch, duration)))
+            best.sort(key=lambda row: row[:2])
+            del best[wanted:]
+            bound = float(candidates[-1][1])
+            if len(candidates) < batch or (len(best) == wanted and -best[-1][0] > bound * (1 + 1e-9) + 1e-6):
+                break
+            if walked >= reports.TOP_WALK_MAX:
+                return None
+            batch = min(batch * 4, reports.TOP_WALK_MAX - walked)
+    result = Groups()
+    for _, video_id, sums in best:
+        key = (str(video_id),)
+        result.values[key] = _group_metrics("views", sums)
+        result.keys.append(key)
+    sql, total_params = _group_sql(
+        replace(query, dimensions=()), _view_source(replace(query, dimensions=())), start, end, ordered=False
+    )
+    result.totals = _group_metrics("views", _run(sql, total_params)[0])
     return result
 
 

@@ -358,3 +358,29 @@ def test_buckets_of_each_time_dimension():
     assert query.buckets("week", start, end)[0] == date(2026, 1, 26)  # a Monday
     assert len(query.buckets("day", start, end)) == 32
     assert len(query.buckets("hour", start, start)) == 24
+
+
+@pytest.mark.parametrize("first_batch", [1, 2, 200])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"dimensions": "video"},
+        {"dimensions": "video", "filters": "country==KR", "max_results": 2},
+        {"dimensions": "video", "filters": "device==mobile;category==music", "sort": "-watch_seconds"},
+        {"dimensions": "video", "max_results": 1, "start_index": 2, "metrics": "views,likes"},
+    ],
+)
+def test_top_videos_walked_down_their_totals_equal_the_aggregate(
+    analyst, watched, monkeypatch, first_batch, params
+):
+    from analytics import reports
+
+    monkeypatch.setattr(reports, "TOP_WALK_FIRST", first_batch)
+    walks = []
+    walk = query._top_videos_walk
+    monkeypatch.setattr(query, "_top_videos_walk", lambda *args: walks.append(1) or walk(*args))
+    walked = analyst.get("/api/v1/analytics/report", params).json()
+    assert walks, "the walk did not answer"
+    monkeypatch.setattr(query, "_walks_videos", lambda _query: False)
+    aggregated = analyst.get("/api/v1/analytics/report", params).json()
+    assert walked == aggregated and walked["rows"]
