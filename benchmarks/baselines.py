@@ -196,3 +196,41 @@ def naive_related(video_id: int, *, limit: int = 10) -> list[int]:
             [video_id, video_id, limit],
         )
     ]
+
+
+NAIVE_MODEL_COLUMNS = {
+    "day": "(e.occurred_at AT TIME ZONE 'UTC')::date",
+    "week": "date_trunc('week', e.occurred_at AT TIME ZONE 'UTC')::date",
+    "month": "date_trunc('month', e.occurred_at AT TIME ZONE 'UTC')::date",
+    "country": "e.country",
+    "device": "e.device",
+    "video": "e.video_id",
+    "channel": "v.channel_id",
+    "category": "v.category",
+    "language": "v.language",
+    "elapsed_ratio": "least(10, floor(10 * coalesce(e.position_seconds, e.watch_seconds) / nullif(v.duration_s, 0)))",
+}
+
+
+def naive_model(scope: str, scope_id: int | None, params: dict[str, str], days: int) -> list[tuple]:
+    """A query-model report as a GROUP BY of the raw events joined to the catalogue: its dimensions, its
+    filters, views and watch time over the range (no empty buckets, no comparison, no likes, comments or
+    distinct viewers: less than the report gives)."""
+    dims = [d for d in (params.get("dimensions") or ("video" if scope == "top" else "day")).split(",") if d]
+    where = ["e.occurred_at >= current_date - %s"]
+    values: list = [days - 1]
+    if scope in ("video", "channel"):
+        where.append("e.video_id = %s" if scope == "video" else "v.channel_id = %s")
+        values.append(scope_id)
+    for part in filter(None, (params.get("filters") or "").split(";")):
+        field, _, listed = part.partition("==")
+        where.append(f"{NAIVE_MODEL_COLUMNS[field]} = ANY(%s)")
+        values.append([int(x) if field in ("video", "channel") else x for x in listed.split(",")])
+    columns = ", ".join(NAIVE_MODEL_COLUMNS[d] for d in dims)
+    order = "ORDER BY count(*) DESC LIMIT 25" if dims[0] in ("video", "channel") else ""
+    return _rows(
+        f"SELECT {columns}, count(*), sum(e.watch_seconds) FROM analytics_view_event e "
+        f"JOIN api_video v ON v.id = e.video_id WHERE {' AND '.join(where)} "
+        f"GROUP BY {', '.join(str(i + 1) for i in range(len(dims)))} {order}",
+        values,
+    )

@@ -25,11 +25,14 @@ from urllib.parse import urlencode
 from tqdm import tqdm
 
 from benchmarks.scenarios import (
+    MODEL_SHAPES,
     RELATED_SCENARIOS,
     SEARCH_SCENARIOS,
     SUGGEST_SCENARIOS,
     analytics_paths,
     analytics_subjects,
+    model_path,
+    realtime_paths,
     related_sources,
 )
 from tests.live import Gunicorn
@@ -149,18 +152,21 @@ def ingest_batches(batches: int, size: int) -> list[bytes]:
     bodies = []
     for _ in tqdm(range(batches), desc="batches", unit="batch", mininterval=2, disable=batches < 100):
         picks = rng.choices(ids, cum_weights=weights, k=size)
-        events = [
-            {
+        events = []
+        for video_id in picks:
+            watch = round(rng.random() * 600, 1)
+            event = {
                 "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "video_id": video_id,
                 "occurred_at": (now - timedelta(seconds=rng.random() * 600)).isoformat(),
-                "watch_seconds": round(rng.random() * 600, 1),
+                "watch_seconds": watch,
                 "country": rng.choice(("US", "KR", "GB", "JP", "DE")),
                 "device": rng.choice(("mobile", "desktop", "tv")),
                 "viewer_id": f"bench-viewer-{rng.randint(1, 100_000)}",
             }
-            for video_id in picks
-        ]
+            if rng.random() < 0.5:  # half the players report the position reached (audience retention)
+                event["position_seconds"] = round(watch + rng.random() * 60, 1)
+            events.append(event)
         bodies.append(json.dumps({"events": events}).encode())
     return bodies
 
@@ -294,11 +300,59 @@ def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: floa
                     port, path, requests=requests, concurrency=concurrency, headers=analyst
                 )
                 print(name, results[name], flush=True)
+            for name, (scope, params) in MODEL_SHAPES.items():
+                path = model_path(subjects, scope, params)
+                results[f"model:{name}"] = measure(
+                    port, path, requests=requests, concurrency=concurrency, headers=analyst
+                )
+                print(f"model:{name}", results[f"model:{name}"], flush=True)
             results["ingest:batches_of_1000"] = measure_ingest(
                 port, tokens["ingest"], concurrency=2, measure_s=ingest_measure_s
             )
             print("ingest", results["ingest:batches_of_1000"], flush=True)
+            results.update(realtime_during_ingestion(port, tokens, subjects, requests=requests))
         return results
+
+
+def realtime_during_ingestion(port: int, tokens: dict[str, str], subjects: dict, *, requests: int) -> dict:
+    """Realtime reads (one client each in turn) while one client posts batches of 1,000 new events without
+    pause; and the rate that ingestion kept beside them."""
+    bodies = ingest_batches(REALTIME_INGEST_BATCHES, 1_000)
+    headers = {"Authorization": f"Token {tokens['ingest']}", "Content-Type": "application/json"}
+    stop = threading.Event()
+    accepted: list[int] = []
+
+    def post() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for body in bodies:
+            if stop.is_set():
+                return
+            connection.request("POST", "/api/v1/events/views", body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            accepted.append(json.loads(answer)["accepted"] if response.status == 202 else 0)
+
+    poster = threading.Thread(target=post)
+    began = time.perf_counter()
+    poster.start()
+    time.sleep(5)  # ingestion under way
+    results = {}
+    analyst = {"Authorization": f"Token {tokens['analysts']}"}
+    for name, path in realtime_paths(subjects).items():
+        results[f"{name}_during_ingest"] = measure(
+            port, path, requests=requests, concurrency=1, headers=analyst
+        )
+        print(f"{name}_during_ingest", results[f"{name}_during_ingest"], flush=True)
+    stop.set()
+    poster.join()
+    rate = round(sum(accepted) / (time.perf_counter() - began), 1)
+    print(f"ingestion beside the realtime reads: {rate} events/s", flush=True)
+    for values in results.values():
+        values["ingest_events_per_s_beside"] = rate
+    return results
+
+
+REALTIME_INGEST_BATCHES = 600
 
 
 def main() -> None:

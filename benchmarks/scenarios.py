@@ -115,3 +115,100 @@ def analytics_paths(subjects: dict) -> dict[str, str]:
         "report:largest_channel_country_60d": f"{largest}?dimension=country&start={today - timedelta(days=59)}",
         "report:largest_channel_every_metric_28d": f"{largest}?metrics={every_metric}",
     }
+
+
+# The report query model (issue 20): each shape an analyst or an owner asks for, over the last 90 days
+# unless it says otherwise. name: (scope: video|channel|catalogue|top, query parameters). The video is the
+# one trending most, the channel the one of about CHANNEL_VIDEOS videos (analytics_subjects). Every shape is
+# measured over HTTP (benchmarks.http_bench) and in-process beside a naive GROUP BY of the raw events
+# (benchmarks/test_analytics_bench.py, baselines.naive_model).
+MODEL_DAYS = 90
+MODEL_SHAPES: dict[str, tuple[str, dict[str, str]]] = {
+    "video_day_country": ("video", {"dimensions": "day,country"}),
+    "video_day_device_kr_compare": (
+        "video",
+        {"dimensions": "day,device", "filters": "country==KR", "compare": "previous_period"},
+    ),
+    "video_country_device_previous_year": (
+        "video",
+        {"dimensions": "country,device", "compare": "previous_year"},
+    ),
+    "video_week_every_metric_compare": (
+        "video",
+        {
+            "dimensions": "week",
+            "metrics": "views,watch_seconds,average_view_percentage,unique_viewers,likes,comments",
+            "compare": "previous_period",
+        },
+    ),
+    "video_retention": ("video", {"dimensions": "elapsed_ratio"}),
+    "video_day_country_csv": ("video", {"dimensions": "day,country", "format": "csv"}),
+    "channel_day_country": ("channel", {"dimensions": "day,country"}),
+    "channel_day_device_kr_compare": (
+        "channel",
+        {"dimensions": "day,device", "filters": "country==KR", "compare": "previous_period"},
+    ),
+    "channel_top_videos_mobile": (
+        "channel",
+        {"dimensions": "video", "filters": "device==mobile", "sort": "-views", "max_results": "25"},
+    ),
+    "channel_week_engagement_compare": (
+        "channel",
+        {
+            "dimensions": "week",
+            "metrics": "views,watch_seconds,average_view_percentage,likes,comments",
+            "compare": "previous_period",
+        },
+    ),
+    "catalogue_default": ("catalogue", {}),
+    "catalogue_day_country_mobile_compare": (
+        "catalogue",
+        {"dimensions": "day,country", "filters": "device==mobile", "compare": "previous_period"},
+    ),
+    "catalogue_category_language": ("catalogue", {"dimensions": "category,language"}),
+    "catalogue_country_device_previous_year": (
+        "catalogue",
+        {"dimensions": "country,device", "compare": "previous_year"},
+    ),
+    "catalogue_day_engagement_compare": (
+        "catalogue",
+        {"dimensions": "day", "metrics": "views,likes,comments", "compare": "previous_period"},
+    ),
+    "catalogue_top_videos_kr": (
+        "catalogue",
+        {"dimensions": "video", "filters": "country==KR", "max_results": "25"},
+    ),
+    "catalogue_top_channels_music": (
+        "catalogue",
+        {"dimensions": "channel", "filters": "category==music", "max_results": "25"},
+    ),
+    "top_videos_mobile_28d": ("top", {"dimensions": "video", "filters": "device==mobile"}),
+}
+# The HTTP p95 targets of issue 20: a video's report, and a channel's or the catalogue's.
+MODEL_TARGETS_MS = {"video": 25, "channel": 60, "catalogue": 60, "top": 60}
+
+
+def model_path(subjects: dict, scope: str, params: dict[str, str]) -> str:
+    """The URL of a shape of the query model, over MODEL_DAYS days unless its parameters say otherwise."""
+    from datetime import UTC, datetime, timedelta
+    from urllib.parse import urlencode
+
+    today = datetime.now(UTC).date()
+    base = {
+        "video": f"/api/v1/analytics/videos/{subjects['video']}",
+        "channel": f"/api/v1/analytics/channels/{subjects['channel']}",
+        "catalogue": "/api/v1/analytics/report",
+        "top": "/api/v1/analytics/top",
+    }[scope]
+    query = dict(params)
+    if scope != "top" and params:  # the catalogue's default report is its default range
+        query = {"start": str(today - timedelta(days=MODEL_DAYS - 1)), "end": str(today), **query}
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+def realtime_paths(subjects: dict) -> dict[str, str]:
+    return {
+        "realtime:catalogue": "/api/v1/analytics/realtime",
+        "realtime:channel": f"/api/v1/analytics/realtime?channel={subjects['channel']}",
+        "realtime:video": f"/api/v1/analytics/realtime?video={subjects['video']}",
+    }

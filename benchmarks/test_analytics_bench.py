@@ -16,7 +16,7 @@ from django.db import connection
 from analytics import params as analytics_params
 from analytics import reports, selectors
 from benchmarks import baselines
-from benchmarks.scenarios import analytics_subjects, api_request
+from benchmarks.scenarios import MODEL_DAYS, MODEL_SHAPES, analytics_subjects, api_request
 
 ROUNDS_OURS, ROUNDS_NAIVE = 30, 3
 
@@ -269,4 +269,58 @@ def test_ingest_naive(benchmark, ingest_bodies):
         lambda: baselines.naive_ingest([e.model_dump() for _, e in events_validate(next(batches))[0]]),
         rounds=3,
         warmup_rounds=1,
+    )
+
+
+# The report query model (issue 20): every shape of scenarios.MODEL_SHAPES, ours as the views answer it,
+# beside a GROUP BY of the raw events of the same range, dimensions and filters (baselines.naive_model).
+ROUNDS_MODEL, ROUNDS_MODEL_NAIVE = 20, 2
+
+
+def model_report(scope: str, scope_id: int | None, params: dict[str, str]) -> dict:
+    from analytics import export, query
+
+    query_params = dict(params)
+    if scope != "top" and params:
+        query_params = {"start": str(today() - timedelta(days=MODEL_DAYS - 1)), "end": str(today()), **params}
+    defaults = {"dimensions": ("video",), "metrics": ("views",), "max_results": 20} if scope == "top" else {}
+    kind = "catalogue" if scope == "top" else scope
+    model = analytics_params.report_query(
+        api_request(query_params), scope=query.Scope(kind, scope_id), today=today(), **defaults
+    )
+    report = query.report(model)
+    if params.get("format") == "csv":
+        "".join(export.lines(report))
+    return report
+
+
+def model_subject(subjects, scope: str) -> int | None:
+    return subjects[scope] if scope in ("video", "channel") else None
+
+
+@pytest.mark.parametrize("shape", list(MODEL_SHAPES))
+def test_model_ours(benchmark, subjects, shape):
+    scope, params = MODEL_SHAPES[shape]
+    benchmark.group = f"model:{shape}"
+    benchmark.extra_info.update(kind="ours", scope=scope, params=params)
+    report = benchmark.pedantic(
+        model_report,
+        args=(scope, model_subject(subjects, scope), params),
+        rounds=ROUNDS_MODEL,
+        warmup_rounds=1,
+    )
+    assert report["columns"]
+
+
+@pytest.mark.parametrize("shape", list(MODEL_SHAPES))
+def test_model_naive(benchmark, subjects, shape):
+    scope, params = MODEL_SHAPES[shape]
+    benchmark.group = f"model:{shape}"
+    benchmark.extra_info.update(kind="naive_group_by_raw", scope=scope)
+    days = 28 if scope == "top" or not params else MODEL_DAYS
+    benchmark.pedantic(
+        baselines.naive_model,
+        args=(scope, model_subject(subjects, scope), params, days),
+        rounds=ROUNDS_MODEL_NAIVE,
+        warmup_rounds=0,
     )
