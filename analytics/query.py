@@ -189,6 +189,16 @@ class Source:
     time: str  # its time column: day or hour
     values: dict[str, str]  # the SQL of each dimension and filter field it holds
     sums: tuple[str, ...]  # the columns it sums, in order
+    rows: str = "TRUE"  # which of the table's rows (a set of the catalogue's cube)
+
+
+# The sets of the catalogue's cube (migrations_sql/0032): the fields each holds, and its rows.
+CUBE_SETS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset(), "country = '*' AND category = '*'"),
+    (frozenset({"country", "device"}), "country <> '*' AND category = '*'"),
+    (frozenset({"category", "language"}), "country = '*' AND category <> '*'"),
+    (frozenset({"country", "device", "category", "language"}), "country <> '*' AND category <> '*'"),
+)
 
 
 def _view_source(query: Query) -> Source:
@@ -204,8 +214,8 @@ def _view_source(query: Query) -> Source:
         )
     names = set(query.dimensions) | set(query.filters)
     if query.scope.kind == "catalogue" and not names & {"video", "channel"}:
-        catalogue = {k: v for k, v in VALUE_SQL.items() if k not in ("video", "channel")}
-        return Source("analytics_cube", "day", catalogue, sums)
+        fields, rows = next((f, r) for f, r in CUBE_SETS if names - set(TIME_DIMENSIONS) <= f)
+        return Source("analytics_cube", "day", {k: VALUE_SQL[k] for k in fields}, sums, rows)
     return Source("analytics_video_cube", "day", VALUE_SQL, sums)
 
 
@@ -227,6 +237,8 @@ def _conditions(query: Query, source: Source, start: date, end: date, params: di
     else:
         where = ["day >= %(start)s", "day < %(end_excl)s"]
     params.update(start=start, end_excl=end + timedelta(days=1))
+    if source.rows != "TRUE":
+        where.append(source.rows)
     if query.scope.kind != "catalogue":
         where.append(f"{query.scope.kind}_id = %(scope_id)s")
         params["scope_id"] = query.scope.id
@@ -367,16 +379,20 @@ def _answer_group(
     ndims, nsums = len(query.dimensions), len(source.sums)
     result = Groups()
     sums_total = [0.0] * nsums
+    top = bool(ordered and not query.time_dimension and ndims)
+    converted = [d in ("hour", "video", "channel") for d in query.dimensions]
     for row in rows:
-        key = tuple(_dimension_value(query.dimensions[i], row[i]) for i in range(ndims))
+        key = tuple(
+            _dimension_value(d, v) if c else v
+            for d, v, c in zip(query.dimensions, row, converted, strict=False)
+        )
         sums = row[ndims : ndims + nsums]
         result.values[key] = _group_metrics(group, sums)
         result.keys.append(key)
-        if ordered and not query.time_dimension and ndims:
+        if top:
             sums_total = [float(v or 0) for v in row[ndims + nsums :]]
         else:
             sums_total = [a + float(b or 0) for a, b in zip(sums_total, sums, strict=True)]
-    top = ordered and not query.time_dimension and ndims
     if not top and query.value_dimensions and (keys is not None or query.time_dimension):
         # the rows hold some values only (a series' top values, or another group's rows): the totals are
         # over every one
@@ -631,9 +647,15 @@ def report(query: Query) -> reports.Report:
     metric_names = list(query.metrics)
     rows = []
     previous_keys = _aligned_keys(query, answer, previous) if previous else {}
+    labels: list[dict[Any, Any]] = [{} for _ in query.dimensions]  # each value labelled once
     for key in answer.keys:
         metrics = answer.values.get(key, {})
-        row: list[Any] = [label(d, v) for d, v in zip(query.dimensions, key, strict=True)]
+        row: list[Any] = []
+        for dimension, value, labelled in zip(query.dimensions, key, labels, strict=True):
+            text = labelled.get(value)
+            if text is None:
+                text = labelled[value] = label(dimension, value)
+            row.append(text)
         for m in metric_names:
             value = metrics.get(m, 0)
             row.append(value)

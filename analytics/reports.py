@@ -76,13 +76,14 @@ def _metric_values(views: Any, watch: Any, uniques: Any, likes: Any, comments: A
 # The statements of a video's or a channel's report, over the video's rollups or the channel's own (the
 # other parameter is NULL), from %(start)s to %(end_excl)s (dates, the end excluded).
 
-# Views and watch time by viewer country or device (%(dimension)s), from the daily per-dimension rollup
-# of the video or of the channel.
+# Views and watch time by viewer country or device (%(dimension)s), from the video's cube (per day,
+# country and device) or the channel's daily per-dimension rollup.
 BREAKDOWN_SQL = """
-SELECT value, sum(views), sum(watch_seconds) FROM analytics_video_daily_dim
-WHERE %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint AND dimension = %(dimension)s
+SELECT CASE WHEN %(dimension)s = 'country' THEN country ELSE device END AS value, sum(views), sum(watch_seconds)
+FROM analytics_video_cube
+WHERE %(video_id)s::bigint IS NOT NULL AND video_id = %(video_id)s::bigint
   AND day >= %(start)s AND day < %(end_excl)s
-GROUP BY value
+GROUP BY 1
 UNION ALL
 SELECT value, sum(views), sum(watch_seconds) FROM analytics_channel_daily_dim
 WHERE %(channel_id)s::bigint IS NOT NULL AND channel_id = %(channel_id)s::bigint AND dimension = %(dimension)s
@@ -532,11 +533,11 @@ def _top_source(request: TopRequest, params: dict[str, Any], value_column: str) 
     """The per-video source of the metric (`video_id`, `m`, and `country` where the viewers' country
     counts) and the SQL of the dimension's value over it; parameters go in `params`."""
     if request.dimension == "country" or "country" in request.filters:
-        country_filter = "AND value = ANY(%(country)s)" if "country" in request.filters else ""
+        country_filter = "AND country = ANY(%(country)s)" if "country" in request.filters else ""
         params["country"] = request.filters.get("country")
         source = (
-            f"SELECT video_id, value AS country, sum({value_column}) AS m FROM analytics_video_daily_dim "
-            f"WHERE dimension = 'country' AND day >= %(start)s AND day < %(end_excl)s {country_filter} GROUP BY 1, 2"
+            f"SELECT video_id, country, sum({value_column}) AS m FROM analytics_video_cube "
+            f"WHERE day >= %(start)s AND day < %(end_excl)s {country_filter} GROUP BY 1, 2"
         )
         return source, "s.country" if request.dimension == "country" else DIMENSION_SQL[request.dimension]
     source = (

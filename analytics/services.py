@@ -140,7 +140,6 @@ HOT_VIEWS = 10_000
 ROLLUPS_TABLES = (
     "analytics_video_hourly",
     "analytics_video_totals",  # refilled by the hourly rollup's insert trigger
-    "analytics_video_daily_dim",
     "analytics_channel_daily",
     "analytics_daily_dim",
     "analytics_video_daily_viewer",

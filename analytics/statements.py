@@ -81,16 +81,6 @@ hourly_cold AS (
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
     RETURNING 1
 ),
-video_dims_cold AS (
-    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
-    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
-    FROM cold_events,
-         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
-),
 cube_cold AS (
     INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
                                            watch_seconds, duration_seconds)
@@ -153,16 +143,6 @@ hourly_hot AS (
     SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM hot_events
     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (video_id, hour) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
-),
-video_dims_hot AS (
-    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
-    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
-    FROM hot_events,
-         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
     RETURNING 1
 ),
@@ -271,9 +251,14 @@ global_dims AS (
 ),
 catalogue_cube AS (
     INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
-    SELECT day, coalesce(country, 'ZZ'), coalesce(device, 'other'), category, coalesce(nullif(language, ''), 'zz'),
-           count(*), sum(watch_seconds), sum(duration_s::float8)
-    FROM new_events
+    SELECT e.day, g.country, g.device, g.category, g.language, count(*), sum(e.watch_seconds),
+           sum(e.duration_s::float8)
+    FROM new_events e,
+         LATERAL (VALUES (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), e.category,
+                          coalesce(nullif(e.language, ''), 'zz')),
+                         (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), '*', '*'),
+                         ('*', '*', e.category, coalesce(nullif(e.language, ''), 'zz')),
+                         ('*', '*', '*', '*')) AS g(country, device, category, language)  -- the four sets (0032)
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (day, country, device, category, language) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
@@ -293,9 +278,9 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT coalesce(array_agg(request_index ORDER BY request_index), '{}') FROM batch_events
         WHERE channel_id IS NULL) AS unknown_indexes,
        (SELECT count(*) FROM viewers),
-       (SELECT count(*) FROM video_dims_cold), (SELECT count(*) FROM hourly_cold),
+       (SELECT count(*) FROM hourly_cold),
        (SELECT count(*) FROM trending_cold), (SELECT count(*) FROM counts_cold),
-       (SELECT count(*) FROM video_dims_hot), (SELECT count(*) FROM hourly_hot),
+       (SELECT count(*) FROM hourly_hot),
        (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
        (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
        (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
@@ -325,13 +310,6 @@ hourly AS (
     INSERT INTO analytics_video_hourly (video_id, hour, views, watch_seconds)
     SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM all_events
     GROUP BY 1, 2 ORDER BY 1, 2
-),
-video_dims AS (
-    INSERT INTO analytics_video_daily_dim (video_id, day, dimension, value, views, watch_seconds)
-    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
-    FROM all_events,
-         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 ),
 channel_hourly AS (
     INSERT INTO analytics_channel_hourly (channel_id, hour, views, watch_seconds)
@@ -379,9 +357,14 @@ video_cube AS (
 ),
 catalogue_cube AS (
     INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
-    SELECT day, coalesce(country, 'ZZ'), coalesce(device, 'other'), category, coalesce(nullif(language, ''), 'zz'),
-           count(*), sum(watch_seconds), sum(duration_s::float8)
-    FROM all_events
+    SELECT e.day, g.country, g.device, g.category, g.language, count(*), sum(e.watch_seconds),
+           sum(e.duration_s::float8)
+    FROM all_events e,
+         LATERAL (VALUES (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), e.category,
+                          coalesce(nullif(e.language, ''), 'zz')),
+                         (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), '*', '*'),
+                         ('*', '*', e.category, coalesce(nullif(e.language, ''), 'zz')),
+                         ('*', '*', '*', '*')) AS g(country, device, category, language)  -- the four sets (0032)
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
 ),
 retention AS (
@@ -466,15 +449,6 @@ hourly AS (
     ON CONFLICT (video_id, hour) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
 ),
-video_dims AS (
-    INSERT INTO analytics_video_daily_dim AS r (video_id, day, dimension, value, views, watch_seconds)
-    SELECT video_id, day, d.dimension, d.value, count(*), sum(watch_seconds)
-    FROM new_events,
-         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, dimension, value) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
 channel_hourly AS (
     INSERT INTO analytics_channel_hourly AS r (channel_id, hour, views, watch_seconds)
     SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
@@ -534,9 +508,14 @@ video_cube AS (
 ),
 catalogue_cube AS (
     INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
-    SELECT day, coalesce(country, 'ZZ'), coalesce(device, 'other'), category, coalesce(nullif(language, ''), 'zz'),
-           count(*), sum(watch_seconds), sum(duration_s::float8)
-    FROM new_events
+    SELECT e.day, g.country, g.device, g.category, g.language, count(*), sum(e.watch_seconds),
+           sum(e.duration_s::float8)
+    FROM new_events e,
+         LATERAL (VALUES (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), e.category,
+                          coalesce(nullif(e.language, ''), 'zz')),
+                         (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), '*', '*'),
+                         ('*', '*', e.category, coalesce(nullif(e.language, ''), 'zz')),
+                         ('*', '*', '*', '*')) AS g(country, device, category, language)  -- the four sets (0032)
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (day, country, device, category, language) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,

@@ -3,8 +3,6 @@
 ROLLUP_FINGERPRINTS = {
     "hourly": "SELECT md5(string_agg(video_id || hour::text || views || round(watch_seconds::numeric, 3), ','"
     " ORDER BY video_id, hour)) FROM analytics_video_hourly",
-    "dims": "SELECT md5(string_agg(video_id || day::text || dimension || value || views, ','"
-    " ORDER BY video_id, day, dimension, value)) FROM analytics_video_daily_dim",
     "channels": "SELECT md5(string_agg(channel_id || day::text || views, ',' ORDER BY channel_id, day))"
     " FROM analytics_channel_daily",
     "global_dims": "SELECT md5(string_agg(day::text || dimension || value || views, ','"
@@ -52,10 +50,17 @@ ROLLUP_FINGERPRINTS = {
     " round(watch_seconds::numeric, 3), duration_seconds), ',' ORDER BY day, country, device, category, language))"
     " FROM analytics_cube",
     # the catalogue's cube is the videos' summed (a count of the rows that differ)
-    "cube_match": "SELECT count(*) FROM analytics_cube c FULL JOIN (SELECT day, country, device, category, language,"
-    " sum(views) AS views, sum(duration_seconds) AS d FROM analytics_video_cube GROUP BY 1, 2, 3, 4, 5) s"
-    " USING (day, country, device, category, language) WHERE c.views IS DISTINCT FROM s.views"
-    " OR c.duration_seconds IS DISTINCT FROM s.d",
+    "cube_match": "SELECT count(*) FROM (SELECT * FROM analytics_cube WHERE country <> '*' AND category <> '*') c"
+    " FULL JOIN (SELECT day, country, device, category, language, sum(views) AS views, sum(duration_seconds) AS d"
+    " FROM analytics_video_cube GROUP BY 1, 2, 3, 4, 5) s USING (day, country, device, category, language)"
+    " WHERE c.views IS DISTINCT FROM s.views OR c.duration_seconds IS DISTINCT FROM s.d",
+    # each of its summed sets is its full rows summed (a count of the rows that differ)
+    "cube_sets_match": "SELECT count(*) FROM (SELECT * FROM analytics_cube WHERE country = '*' OR category = '*') c"
+    " FULL JOIN (SELECT c.day, g.country, g.device, g.category, g.language, sum(c.views) AS views"
+    " FROM analytics_cube c, LATERAL (VALUES (c.country, c.device, '*', '*'), ('*', '*', c.category, c.language),"
+    " ('*', '*', '*', '*')) AS g(country, device, category, language)"
+    " WHERE c.country <> '*' AND c.category <> '*' GROUP BY 1, 2, 3, 4, 5) s"
+    " USING (day, country, device, category, language) WHERE c.views IS DISTINCT FROM s.views",
     "retention": "SELECT md5(string_agg(concat_ws(':', video_id, day, reached, views), ',' ORDER BY video_id, day, reached))"
     " FROM analytics_video_retention",
     # the last 50 minutes' (a rebuild a moment later sees events past the hour that ingestion counted)

@@ -61,7 +61,9 @@ def test_accepts_and_counts(ingester, video):
     assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 5
     assert scalar("SELECT count(*) FROM analytics_video_daily_viewer WHERE video_id = %s", [video.pk]) == 3
     assert (
-        scalar("SELECT views FROM analytics_video_daily_dim WHERE video_id = %s AND value = 'KR'", [video.pk])
+        scalar(
+            "SELECT sum(views) FROM analytics_video_cube WHERE video_id = %s AND country = 'KR'", [video.pk]
+        )
         == 5
     )
 
@@ -251,7 +253,7 @@ def test_rebuild_equals_incremental(ingester, make_video):
         with connection.cursor() as cursor:
             for table in (
                 "analytics_video_hourly",
-                "analytics_video_daily_dim",
+                "analytics_video_cube",
                 "analytics_channel_daily",
                 "analytics_daily_dim",
                 "analytics_video_daily_viewer",

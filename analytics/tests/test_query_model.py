@@ -120,6 +120,9 @@ def test_filters_combine_country_and_device(owner_client, channel, watched):
     ("dimensions", "filters", "group_by", "where"),
     [
         ("category,country", "", "v.category, x.country", "TRUE"),
+        ("category", "", "v.category", "TRUE"),
+        ("country,device", "", "x.country, x.device", "TRUE"),
+        ("language", "category==music", "v.language", "v.category = 'music'"),
         ("language", "device==mobile", "v.language", "x.device = 'mobile'"),
         ("device", "category==music;country==KR", "x.device", "v.category = 'music' AND x.country = 'KR'"),
         ("channel", "language==en", "v.channel_id::text", "v.language = 'en'"),
@@ -135,6 +138,16 @@ def test_catalogue_report_matches_raw_events(analyst, watched, dimensions, filte
     got = {k: (v[0], v[1]) for k, v in rows_by_key(body, ndims).items()}
     assert got == raw(group_by, where)
     assert body["totals"]["views"] == sum(v[0] for v in got.values())
+
+
+def test_catalogue_default_series_from_the_cube_of_every_sum(analyst, watched, today):
+    body = analyst.get("/api/v1/analytics/report").json()
+    assert len(body["rows"]) == 28 and body["rows"][-1][0] == today.isoformat()
+    daily = raw("(x.occurred_at AT TIME ZONE 'UTC')::date")
+    assert [row[1] for row in body["rows"]] == [
+        daily.get((today - timedelta(days=27 - i),), (0, 0.0))[0] for i in range(28)
+    ]
+    assert body["totals"]["views"] == 29
 
 
 def test_same_answer_from_the_catalogue_cube_and_the_video_cube(analyst, watched):
