@@ -12,7 +12,8 @@ CREATE TABLE analytics_realtime_video (
     views integer NOT NULL,
     PRIMARY KEY (video_id, minute)
 ) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.05);
-CREATE INDEX analytics_realtime_video_minute ON analytics_realtime_video (minute) INCLUDE (video_id, views);
+-- each minute's videos by views: the catalogue's top is read down these lists (analytics/realtime.py)
+CREATE INDEX analytics_realtime_video_minute ON analytics_realtime_video (minute, views DESC, video_id);
 CREATE INDEX analytics_realtime_video_channel ON analytics_realtime_video (channel_id, minute) INCLUDE (video_id, views);
 
 CREATE TABLE analytics_realtime_total (

@@ -152,3 +152,36 @@ def test_position_is_validated(video):
         {"position_seconds": ["Input should be greater than or equal to 0"]},
         {"position_seconds": ["Input should be a valid number, unable to parse string as a number"]},
     ]
+
+
+@pytest.mark.parametrize("first_chunk", [1, 2, 10])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_catalogue_top_read_down_each_minute_equals_the_aggregate(make_video, monkeypatch, first_chunk, seed):
+    """Many videos over many minutes, skewed and tied: the threshold reading gives the aggregate's top."""
+    import random
+
+    from analytics import realtime
+
+    monkeypatch.setattr(realtime, "FIRST_CHUNK", first_chunk)
+    rng = random.Random(seed)
+    video = make_video()
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    rows = {}
+    for _ in range(600):
+        video_id = int(rng.paretovariate(1.1) * 10) % 300 + 1
+        minute = now - timedelta(minutes=rng.randrange(60))
+        rows[(video_id, minute)] = rows.get((video_id, minute), 0) + rng.choice((1, 1, 2, 5))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO analytics_realtime_video (video_id, minute, channel_id, views) VALUES (%s, %s, %s, %s)",
+            [(video_id, minute, video.channel_id, views) for (video_id, minute), views in rows.items()],
+        )
+        for span in (5, 60):
+            since = now - timedelta(minutes=span - 1)
+            cursor.execute(
+                "SELECT video_id, sum(views) AS n FROM analytics_realtime_video WHERE minute >= %s AND minute <= %s"
+                " GROUP BY video_id ORDER BY n DESC, video_id LIMIT 10",
+                [since, now],
+            )
+            expected = [(video_id, int(n)) for video_id, n in cursor.fetchall()]
+            assert realtime.catalogue_top(cursor, since, now) == expected
