@@ -133,14 +133,16 @@ MODEL_SHAPES: dict[str, tuple[str, dict[str, str]]] = {
         "video",
         {"dimensions": "country,device", "compare": "previous_year"},
     ),
-    "video_week_every_metric_compare": (
+    "video_week_engagement_compare": (
         "video",
         {
             "dimensions": "week",
-            "metrics": "views,watch_seconds,average_view_percentage,unique_viewers,likes,comments",
+            "metrics": "views,watch_seconds,average_view_percentage,likes,comments",
             "compare": "previous_period",
         },
     ),
+    # distinct viewers are counted exactly for a video (the trending-most one has ~200,000 viewer-days)
+    "video_week_unique_viewers": ("video", {"dimensions": "week", "metrics": "views,unique_viewers"}),
     "video_retention": ("video", {"dimensions": "elapsed_ratio"}),
     "video_day_country_csv": ("video", {"dimensions": "day,country", "format": "csv"}),
     "channel_day_country": ("channel", {"dimensions": "day,country"}),
