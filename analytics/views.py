@@ -176,6 +176,12 @@ class ReportSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="The metrics given as estimates (a large channel's unique_viewers), when any is.",
     )
+    total_rows = serializers.IntegerField(
+        required=False, help_text="With a time dimension: the rows before max_results and start_index."
+    )
+    compare = serializers.DictField(
+        required=False, help_text='With compare: {"kind": ..., "start": ..., "end": ...}, the earlier range.'
+    )
 
 
 def may_read_reports(user: Any, owner_id: int) -> bool:
