@@ -310,39 +310,51 @@ def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: floa
                 port, tokens["ingest"], concurrency=2, measure_s=ingest_measure_s
             )
             print("ingest", results["ingest:batches_of_1000"], flush=True)
-            results.update(realtime_during_ingestion(port, tokens, subjects, requests=requests))
+            for rate in (REALTIME_INGEST_RATE, 0):
+                results.update(
+                    realtime_during_ingestion(port, tokens, subjects, requests=requests, events_per_s=rate)
+                )
         return results
 
 
-def realtime_during_ingestion(port: int, tokens: dict[str, str], subjects: dict, *, requests: int) -> dict:
-    """Realtime reads (one client each in turn) while one client posts batches of 1,000 new events without
-    pause; and the rate that ingestion kept beside them."""
+# Realtime reads beside a live feed: one client posting batches of 1,000 at REALTIME_INGEST_RATE events/s
+# (a sixth of what two clients sustain here without pause), and then without pause (the CPU saturated).
+REALTIME_INGEST_BATCHES = 600
+REALTIME_INGEST_RATE = 1_000
+
+
+def realtime_during_ingestion(
+    port: int, tokens: dict[str, str], subjects: dict, *, requests: int, events_per_s: int
+) -> dict:
+    """Realtime reads (one client, each path in turn) while one client posts batches of 1,000 new events
+    at `events_per_s` (0: without pause); and the rate that ingestion kept beside them."""
     bodies = ingest_batches(REALTIME_INGEST_BATCHES, 1_000)
     headers = {"Authorization": f"Token {tokens['ingest']}", "Content-Type": "application/json"}
     stop = threading.Event()
     accepted: list[int] = []
+    began = time.perf_counter()
 
     def post() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for body in bodies:
+        for n, body in enumerate(bodies):
             if stop.is_set():
                 return
+            if events_per_s:  # batch n leaves at n * 1,000 / events_per_s seconds
+                time.sleep(max(0.0, began + n * 1_000 / events_per_s - time.perf_counter()))
             connection.request("POST", "/api/v1/events/views", body=body, headers=headers)
             response = connection.getresponse()
             answer = response.read()
             accepted.append(json.loads(answer)["accepted"] if response.status == 202 else 0)
 
     poster = threading.Thread(target=post)
-    began = time.perf_counter()
     poster.start()
     time.sleep(5)  # ingestion under way
     results = {}
     analyst = {"Authorization": f"Token {tokens['analysts']}"}
+    suffix = f"_during_ingest_{events_per_s}_per_s" if events_per_s else "_during_ingest_unpaced"
     for name, path in realtime_paths(subjects).items():
-        results[f"{name}_during_ingest"] = measure(
-            port, path, requests=requests, concurrency=1, headers=analyst
-        )
-        print(f"{name}_during_ingest", results[f"{name}_during_ingest"], flush=True)
+        results[f"{name}{suffix}"] = measure(port, path, requests=requests, concurrency=1, headers=analyst)
+        print(f"{name}{suffix}", results[f"{name}{suffix}"], flush=True)
     stop.set()
     poster.join()
     rate = round(sum(accepted) / (time.perf_counter() - began), 1)
@@ -350,9 +362,6 @@ def realtime_during_ingestion(port: int, tokens: dict[str, str], subjects: dict,
     for values in results.values():
         values["ingest_events_per_s_beside"] = rate
     return results
-
-
-REALTIME_INGEST_BATCHES = 600
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from benchmarks.http_bench import REALTIME_INGEST_RATE
 from benchmarks.scenarios import MODEL_SHAPES, MODEL_TARGETS_MS
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -39,7 +40,11 @@ HTTP_P95_TARGETS_MS = {
 }
 HTTP_P95_TARGETS_MS.update(
     {f"model:{name}": MODEL_TARGETS_MS[scope] for name, (scope, _) in MODEL_SHAPES.items()}
-    | {f"{name}_during_ingest": 15 for name in ("realtime:catalogue", "realtime:channel", "realtime:video")}
+    | {
+        f"realtime:{kind}_during_ingest_{suffix}": 15
+        for kind in ("catalogue", "channel", "video")
+        for suffix in (f"{REALTIME_INGEST_RATE}_per_s", "unpaced")
+    }
 )
 INGEST_TARGET_EVENTS_PER_S = 10_000
 
