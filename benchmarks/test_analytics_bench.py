@@ -283,7 +283,12 @@ def model_report(scope: str, scope_id: int | None, params: dict[str, str]) -> di
     query_params = dict(params)
     if scope != "top" and params:
         query_params = {"start": str(today() - timedelta(days=MODEL_DAYS - 1)), "end": str(today()), **params}
-    defaults = {"dimensions": ("video",), "metrics": ("views",), "max_results": 20} if scope == "top" else {}
+    # the views' defaults: top's video by views, 20 rows; every other report's daily series
+    defaults = (
+        {"dimensions": ("video",), "metrics": ("views",), "max_results": 20}
+        if scope == "top"
+        else {"dimensions": ("day",)}
+    )
     kind = "catalogue" if scope == "top" else scope
     model = analytics_params.report_query(
         api_request(query_params), scope=query.Scope(kind, scope_id), today=today(), **defaults
