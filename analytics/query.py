@@ -599,16 +599,18 @@ class Answer:
     estimated: set[str]
 
 
-def _answer(query: Query, start: date, end: date) -> Answer:
+def _answer(query: Query, start: date, end: date, restrict: list[Key] | None = None) -> Answer:
+    """Every group's values over the range; with `restrict` (the rows of the range compared with), those
+    values of the value dimensions only, none of them cut to a top of its own."""
     groups_needed = list(dict.fromkeys(_metric_group(m, query) for m in query.metrics))
     sort_group = _metric_group(_sort_metric(query)[0], query)
     groups_needed.sort(key=lambda g: g != sort_group)  # the sort metric's group first
     values: dict[Key, dict[str, float]] = {}
     totals: dict[str, float] = {}
     estimated: set[str] = set()
-    keys: list[Key] | None = None
+    keys: list[Key] | None = restrict
     for group in groups_needed:
-        ordered = group == sort_group
+        ordered = group == sort_group and restrict is None
         result = _answer_group(query, group, start, end, ordered=ordered, keys=None if ordered else keys)
         if ordered:
             keys = result.keys
@@ -643,7 +645,8 @@ def report(query: Query) -> reports.Report:
     previous: Answer | None = None
     if query.compare:
         previous_start, previous_end = compared_range(query)
-        previous = _answer(query, previous_start, previous_end)
+        # the earlier values of this range's rows (not the earlier range's own top values)
+        previous = _answer(query, previous_start, previous_end, restrict=answer.keys)
     metric_names = list(query.metrics)
     rows = []
     previous_keys = _aligned_keys(query, answer, previous) if previous else {}

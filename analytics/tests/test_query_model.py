@@ -397,3 +397,27 @@ def test_top_videos_walked_down_their_totals_equal_the_aggregate(
     monkeypatch.setattr(query, "_walks_videos", lambda _query: False)
     aggregated = analyst.get("/api/v1/analytics/report", params).json()
     assert walked == aggregated and walked["rows"]
+
+
+def test_a_compared_top_gives_the_earlier_values_of_its_own_rows(analyst, make_video, today):
+    """The earlier range's values are those of this range's rows, also of a row outside the earlier
+    range's own top."""
+    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=1)
+    rising, fading = make_video(title="rising"), make_video(title="fading")
+    events = [event(rising, at=now) for _ in range(5)] + [event(fading, at=now) for _ in range(2)]
+    events += [event(rising, at=now - timedelta(days=9)) for _ in range(1)]
+    events += [event(fading, at=now - timedelta(days=9)) for _ in range(6)]
+    assert events_ingest(raw_events=events).accepted == len(events)
+    body = analyst.get(
+        "/api/v1/analytics/report",
+        {
+            "start": today - timedelta(days=6),
+            "end": today,
+            "dimensions": "video",
+            "metrics": "views",
+            "max_results": 1,
+            "compare": "previous_period",
+        },
+    ).json()
+    assert body["rows"] == [[str(rising.pk), 5, 1, 4.0]]
+    assert body["totals"] == {"views": 7, "views_previous": 7, "views_change": 0.0}
