@@ -404,9 +404,10 @@ def _answer_group(
 
 # The catalogue's top videos by views or watch time, filtered or not, without summing every video of the
 # range: videos are walked down the level of their totals over all time (analytics_video_totals, an upper
-# bound of what a video has in any range under any filter; analytics.reports walks it the same way for
-# `top`), each batch's sums over the range and filters read from the videos' cube, until the last row
-# wanted is above the bound of every video not walked. Past reports.TOP_WALK_MAX videos the aggregate answers.
+# bound of what a video has in any range under any filter), each batch's sums over the range and filters
+# read from the videos' cube (reports.walk_down_totals, as `top` walks). Past reports.TOP_WALK_MAX videos
+# the aggregate answers. Deleted videos are walked too: the cube's aggregate counts their views (`top`
+# joins the catalogue, so its walk skips them).
 WALK_SQL = {
     metric: f"""
     SELECT video_id, CASE WHEN {level} > 0 THEN power({reports.LEVEL_BASE}::float8, {level}) ELSE 0 END
@@ -437,27 +438,26 @@ def _top_videos_walk(query: Query, start: date, end: date) -> Groups | None:
         "SELECT video_id, sum(views), sum(watch_seconds), sum(duration_seconds) FROM analytics_video_cube "
         f"WHERE video_id = ANY(%(ids)s) AND {' AND '.join(where)} GROUP BY video_id HAVING sum({metric}) > 0"
     )
-    best: list[tuple[float, int, tuple[Any, ...]]] = []  # (-metric, video id, sums): the SQL's order
-    walked, batch = 0, reports.TOP_WALK_FIRST
     with read_connection().cursor() as cursor:
-        while True:
-            cursor.execute(WALK_SQL[metric], {"batch": batch, "walked": walked})
-            candidates = cursor.fetchall()
-            if not candidates:
-                break
-            walked += len(candidates)
-            cursor.execute(sums_sql, {**params, "ids": [video_id for video_id, _ in candidates]})
-            for video_id, views, watch, duration in cursor.fetchall():
-                value = float(views if metric == "views" else watch)
-                best.append((-value, int(video_id), (views, watch, duration)))
-            best.sort(key=lambda row: row[:2])
-            del best[wanted:]
-            bound = float(candidates[-1][1])
-            if len(candidates) < batch or (len(best) == wanted and -best[-1][0] > bound * (1 + 1e-9) + 1e-6):
-                break
-            if walked >= reports.TOP_WALK_MAX:
-                return None
-            batch = min(batch * 4, reports.TOP_WALK_MAX - walked)
+
+        def range_sums(ids: list[int]) -> list[tuple[Any, ...]]:
+            cursor.execute(sums_sql, {**params, "ids": ids})
+            return [
+                (float(views if metric == "views" else watch), int(video_id), (views, watch, duration))
+                for video_id, views, watch, duration in cursor.fetchall()
+            ]
+
+        # (metric, video id, sums), in the SQL's order: metric desc, id
+        best = reports.walk_down_totals(
+            cursor,
+            WALK_SQL[metric],
+            range_sums,
+            value=lambda row: row[0],
+            order=lambda row: (-row[0], row[1]),
+            wanted=wanted,
+        )
+    if best is None:
+        return None
     result = Groups()
     for _, video_id, sums in best:
         key = (str(video_id),)

@@ -8,6 +8,7 @@ Every bucket of the range is present (generate_series), reports never read raw e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Required, TypedDict
@@ -488,32 +489,58 @@ def _top_videos_by_totals(
 ) -> list[tuple[Any, ...]] | None:
     """The top videos of the range, as the aggregate would give them (value, metric, total); None when the
     walk would pass TOP_WALK_MAX videos."""
-    best: list[tuple[float, str]] = []  # (metric, video id as text), the aggregate's order: metric desc, text
-    walked, batch = 0, TOP_WALK_FIRST
     with read_connection().cursor() as cursor:
-        while True:
-            cursor.execute(TOTALS_WALK_SQL[metric], {"batch": batch, "walked": walked})
-            candidates = cursor.fetchall()
-            if not candidates:
-                break
-            walked += len(candidates)
-            cursor.execute(
-                RANGE_SUMS_SQL[metric], {**params, "ids": [video_id for video_id, _ in candidates]}
-            )
-            best.extend((float(m), str(video_id)) for video_id, m in cursor.fetchall())
-            best.sort(key=lambda row: (-row[0], row[1]))
-            del best[request.limit :]
-            bound = float(candidates[-1][1])  # no video further down has more in all its hours
-            if len(candidates) < batch or (
-                len(best) == request.limit and best[-1][0] > bound * (1 + 1e-9) + 1e-6
-            ):
-                break
-            if walked >= TOP_WALK_MAX:
-                return None
-            batch = min(batch * 4, TOP_WALK_MAX - walked)
+
+        def range_sums(ids: list[int]) -> list[tuple[Any, ...]]:
+            cursor.execute(RANGE_SUMS_SQL[metric], {**params, "ids": ids})
+            return [(float(m), str(video_id)) for video_id, m in cursor.fetchall()]
+
+        # (metric, video id as text), in the aggregate's order: metric desc, text
+        best = walk_down_totals(
+            cursor,
+            TOTALS_WALK_SQL[metric],
+            range_sums,
+            value=lambda row: row[0],
+            order=lambda row: (-row[0], row[1]),
+            wanted=request.limit,
+        )
+        if best is None:
+            return None
         cursor.execute(RANGE_TOTAL_SQL[metric], params)
         (total,) = cursor.fetchone()
     return [(value, m, total) for m, value in best]
+
+
+def walk_down_totals(
+    cursor: Any,
+    walk_sql: str,
+    read: Callable[[list[int]], list[tuple[Any, ...]]],
+    *,
+    value: Callable[[tuple[Any, ...]], float],
+    order: Callable[[tuple[Any, ...]], Any],
+    wanted: int,
+) -> list[tuple[Any, ...]] | None:
+    """The `wanted` best rows of videos walked down `walk_sql` ((video id, an upper bound of its value),
+    highest first) in growing batches: `read` gives each batch's rows, `value` a row's value and `order`
+    the rows' order. Stops once the last row wanted is above the bound of every video not walked; None
+    past TOP_WALK_MAX videos."""
+    best: list[tuple[Any, ...]] = []
+    walked, batch = 0, TOP_WALK_FIRST
+    while True:
+        cursor.execute(walk_sql, {"batch": batch, "walked": walked})
+        candidates = cursor.fetchall()
+        if not candidates:
+            return best
+        walked += len(candidates)
+        best.extend(read([video_id for video_id, _ in candidates]))
+        best.sort(key=order)
+        del best[wanted:]
+        bound = float(candidates[-1][1])  # no video further down has more in all its hours
+        if len(candidates) < batch or (len(best) == wanted and value(best[-1]) > bound * (1 + 1e-9) + 1e-6):
+            return best
+        if walked >= TOP_WALK_MAX:
+            return None
+        batch = min(batch * 4, TOP_WALK_MAX - walked)
 
 
 def _catalogue_conditions(request: TopRequest, params: dict[str, Any]) -> list[str]:
