@@ -36,11 +36,19 @@ READS = Counter("db_reads_total", "Safe requests by the database that answered t
 CHECK_S = 1.0
 DOWN_S = 5.0
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# How far behind a replica is (NULL on a primary): 0 when it has replayed all the WAL it received, else
+# the age of the last transaction it replayed; and how far it has received.
 LAG_SQL = """
 SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL
             WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END
+            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END,
+       pg_last_wal_receive_lsn()
 """
+# The age of the last replayed transaction overstates the lag of a replica that is replaying a write
+# which followed an idle spell (its last transaction before that is old): a replica that replays, within
+# CATCH_UP_S, what it had received when checked is not behind.
+CAUGHT_UP_SQL = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+CATCH_UP_S = 0.1
 
 
 def read_connection() -> BaseDatabaseWrapper:
@@ -90,12 +98,11 @@ class Health:
     def check(self, alias: str) -> bool:
         try:
             with connections[alias].cursor() as cursor:
-                cursor.execute(LAG_SQL)
-                (lag,) = cursor.fetchone()
+                lag = replica_lag(cursor)
         except Exception:
             self.mark_down(alias)
             return False
-        if lag is None or float(lag) > settings.DATABASE_REPLICA_MAX_LAG_S:
+        if lag is None or lag > settings.DATABASE_REPLICA_MAX_LAG_S:
             logger.warning("replica %s skipped: lag %s s", alias, lag)
             return False
         return True
@@ -107,6 +114,29 @@ class Health:
 
 
 HEALTH = Health()
+
+
+def replica_lag(cursor: Any) -> float | None:
+    """Seconds the replica behind `cursor` is behind its primary; None when it is not a replica."""
+    cursor.execute(LAG_SQL)
+    lag, received = cursor.fetchone()
+    if lag is None:
+        return None
+    if float(lag) > 0 and caught_up(cursor, received):
+        return 0.0
+    return float(lag)
+
+
+def caught_up(cursor: Any, received: str) -> bool:
+    """Whether the replica replays up to `received` within CATCH_UP_S."""
+    deadline = time.monotonic() + CATCH_UP_S
+    while True:
+        cursor.execute(CAUGHT_UP_SQL, [received])
+        if cursor.fetchone()[0]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
 
 
 def client_key(request: HttpRequest) -> str:

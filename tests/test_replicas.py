@@ -179,6 +179,14 @@ def test_reads_go_to_a_replica_a_writer_reads_its_writes_and_a_lagging_or_stoppe
                 assert call(port, "GET", f"/api/v1/videos/{other['id']}/")[0] == 200
             cluster.on_replica("SELECT pg_wal_replay_resume()")
 
+            # once it has caught up it is read again: the write it replays after an idle spell (its last
+            # transaction before that is seconds old) does not count as lag
+            time.sleep(1.2)  # the health check's interval
+            before = reads(port)
+            for _ in range(10):
+                assert call(port, "GET", f"/api/v1/videos/{other['id']}/")[0] == 200
+            assert reads(port)["replica"] - before["replica"] >= 10, (before, reads(port))
+
             # a replica stopped mid-test: every read still answers
             cluster.stop_replica("immediate")
             statuses = [
@@ -193,6 +201,37 @@ def test_reads_go_to_a_replica_a_writer_reads_its_writes_and_a_lagging_or_stoppe
             ]
             assert set(statuses) == {200}, statuses
             assert reads(port)["primary"] > after["primary"]
+    finally:
+        cluster.close()
+
+
+def test_a_write_after_an_idle_spell_is_not_lag(tmp_path):
+    """The replica's last replayed transaction is as old as the idle spell before a write; while it replays
+    that write, the age of that transaction is not its lag (CI once skipped a healthy replica so)."""
+    from config.replicas import replica_lag
+
+    cluster = ReplicatedCluster(tmp_path)
+    try:
+        with psycopg.connect(cluster.url, autocommit=True) as primary:
+            primary.execute("CREATE TABLE beat (at timestamptz)")
+            cluster.start_replica()
+            replica = psycopg.connect(
+                host=str(cluster.replica_dir), port=REPLICA_PORT, user="postgres", dbname="replicatest"
+            )
+            replica.autocommit = True
+            with replica, replica.cursor() as cursor:
+                lags = []
+                for _ in range(4):
+                    time.sleep(1.5)
+                    primary.execute("INSERT INTO beat VALUES (now())")
+                    lags += [replica_lag(cursor) for _ in range(5)]
+                assert max(lags) < 1, lags
+                # a replica that does not replay is still behind
+                cursor.execute("SELECT pg_wal_replay_pause()")
+                primary.execute("INSERT INTO beat VALUES (now())")
+                time.sleep(1.5)
+                assert replica_lag(cursor) > 1
+                cursor.execute("SELECT pg_wal_replay_resume()")
     finally:
         cluster.close()
 
