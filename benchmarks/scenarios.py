@@ -22,11 +22,20 @@ SUGGEST_SCENARIOS = {
     "suggest_typo_korean": ({"q": "김치찌게"}, "a common Korean misspelling (찌게 for 찌개)"),
 }
 
-# Related videos: the endpoint's default shape and one with a search filter, each over RELATED_SOURCES
+# Related videos: the endpoint's default shape and one per kind of search filter (a column in the tier
+# indexes, one outside them, and two that most sources' words seldom meet), each over RELATED_SOURCES
 # videos spread evenly over the catalogue's ids (related_sources).
 RELATED_SCENARIOS = {
     "related": ({}, "a video page's related videos (limit 10)"),
     "related_filtered": ({"language": "en", "duration": "medium"}, "related videos with search filters"),
+    "related_language": ({"language": "ko"}, "related videos in a language most sources are not in"),
+    "related_category": ({"category": "music"}, "related videos in a category"),
+    "related_region": ({"region": "KR"}, "related videos from a region"),
+    "related_duration": ({"duration": "long"}, "related videos of a length (a filter outside the indexes)"),
+    "related_category_language": (
+        {"category": "gaming", "language": "es"},
+        "related videos of a category and a language that few sources' words meet",
+    ),
 }
 RELATED_SOURCES = 60
 

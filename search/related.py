@@ -2,17 +2,19 @@
 
 Bounded like search, and through the same popularity-first samples (search.selectors.sample_sql: tier
 group by tier group from the most viewed down, each through its own GIN indexes, with the request's
-filters): the SAMPLE most viewed videos holding the source's two rarest title and tag words together
-(then, when those are too few, the SAMPLE most viewed holding any of its RELATED_WORDS rarest), and the
-channel's CHANNEL_CANDIDATES newest videos. Those few hundred candidates are scored in full: the rarity (idf, from the did-you-mean
-lexicon's document counts) of each word they share, whole tags, channel and language.
+filters), all in one statement: the SAMPLE most viewed videos holding the source's two rarest title and
+tag words together (then, when those are too few, the SAMPLE most viewed holding any of its rarest words,
+any_of), and the channel's CHANNEL_CANDIDATES newest videos (with filters, those the filters keep among its
+CHANNEL_SCAN newest). Those few hundred candidates are scored in full: the rarity (idf, from the
+did-you-mean lexicon's document counts) of each of its RELATED_WORDS rarest words they share, whole tags,
+channel and language.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,6 +29,8 @@ from search.selectors import SAMPLE_SETTINGS, fetch_with_index_scans, filtered_d
 RELATED_WORDS = 6  # the source's rarest words that find candidates
 SAMPLE = 100  # the most viewed candidates of each word query
 CHANNEL_CANDIDATES = 50
+CHANNEL_SCAN = 500  # the channel's newest videos that the filters choose its candidates from
+EITHER_SHARE = 0.02  # the documents of the words whose any-of query finds more candidates (any_of)
 MAX_WORD_SHARE = 0.05  # a word in more than this share of the documents says nothing of a subject
 MIN_WORD_LIMIT = 20  # ... unless the catalogue is so small that 5% is fewer documents than this
 # what a candidate gains beyond the rarity (idf) of the words it shares
@@ -35,12 +39,10 @@ SAME_CHANNEL = 3.0
 SAME_LANGUAGE = 1.0
 # The source's words: its title's and tags' words as the lexicon holds them (vs_words without the channel
 # name, which every video of the channel shares), rarest first, with their document counts (words in more
-# than MAX_WORD_SHARE of the documents left out); the tsqueries of its two rarest together, of any of them,
-# and of each; and the number of documents (the planner's, or a count while the table is small).
+# than MAX_WORD_SHARE of the documents left out); the tsqueries of its two rarest together and of each; and the number of documents (the planner's, or a count while the table is small).
 SOURCE_SQL = f"""
     SELECT v.channel_id, v.language, v.tags, s.words, s.counts,
            (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' & ') FROM unnest(s.words[:2]) AS w),
-           (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' | ') FROM unnest(s.words) AS w),
            (SELECT array_agg(plainto_tsquery('pg_catalog.simple', w)::text) FROM unnest(s.words) AS w),
            n.documents
     FROM (SELECT greatest(1, CASE WHEN reltuples >= 10000 THEN reltuples
@@ -67,33 +69,64 @@ SCORED_SQL = """
 """
 
 
-def candidates(  # noqa: PLR0917 - one statement's inputs
-    cursor: Any,
-    documents: QuerySet[SearchDocument],
-    tsquery: str | None,
-    source: Source,
-    video_id: int,
-    each: list[str],
-    idfs: list[float],
-) -> list[tuple[Any, ...]]:
-    """The SAMPLE most viewed `documents` matching `tsquery` and the channel's CHANNEL_CANDIDATES newest
-    videos, each with its row and the rarity of the source's words it holds (SCORED_SQL)."""
+def candidates(cursor: Any, documents: QuerySet[SearchDocument], words: Words) -> list[tuple[Any, ...]]:
+    """In one statement (SCORED_SQL), each with its row and the rarity of the source's words it holds: the
+    SAMPLE most viewed `documents` holding the two rarest words together (`words.both`); when those are
+    fewer than `words.limit`, the SAMPLE most viewed holding any of the rarest (`words.either`) too (a
+    one-time filter of the plan: not scanned otherwise); and the channel's CHANNEL_CANDIDATES newest."""
     parts: list[str] = []
     params: list[Any] = []
-    if tsquery:
-        part, params = sample_sql(documents.filter(TsMatch(tsquery)), ["video_id", "pop_tier"], limit=SAMPLE)
-        parts.append(f"SELECT video_id FROM ({part}) AS sample")
-    channel = documents.filter(channel_id=source.channel_id).order_by("-published_at")
+    rare = ""
+    if words.both:
+        both, params = sample_sql(
+            documents.filter(TsMatch(words.both)), ["video_id", "pop_tier"], limit=SAMPLE
+        )
+        rare = f"WITH rare AS MATERIALIZED ({both}) "
+        parts.append("SELECT video_id FROM rare")
+        if words.either and words.either != words.both:
+            either, either_params = sample_sql(
+                documents.filter(TsMatch(words.either)), ["video_id", "pop_tier"], limit=SAMPLE
+            )
+            parts.append(
+                f"SELECT video_id FROM ({either}) AS more "
+                "WHERE (SELECT count(*) FROM rare WHERE video_id <> %s) < %s"
+            )
+            params += [*either_params, words.video_id, words.limit]
+    newest = SearchDocument.objects.filter(channel_id=words.source.channel_id).order_by("-published_at")
+    channel = newest
+    if words.filtered:
+        # the channel's newest that the filters keep, among its CHANNEL_SCAN newest: bounded whatever the
+        # filters (walking a 78,000-video channel for 50 of a filter it seldom meets took 110 ms)
+        channel = documents.filter(video_id__in=newest.values("video_id")[:CHANNEL_SCAN]).order_by(
+            "-published_at"
+        )
     channel_sql, channel_params = channel.values("video_id")[:CHANNEL_CANDIDATES].query.sql_with_params()
     parts.append(channel_sql)
     params += channel_params
     (rows,) = fetch_with_index_scans(
         cursor,
-        SCORED_SQL.format(candidates=" UNION ALL ".join(f"({part})" for part in parts)),
-        params=[each, idfs, *params, video_id],
+        SCORED_SQL.format(candidates=rare + " UNION ALL ".join(f"({part})" for part in parts)),
+        params=[words.each, words.idfs, *params, words.video_id],
         settings=SAMPLE_SETTINGS,
     )
     return rows
+
+
+def any_of(each: list[str], counts: list[int], documents: float) -> str | None:
+    """The tsquery of any of the rarest words (`each`, rarest first, with their document `counts`) whose
+    documents together are at most EITHER_SHARE of them (the rarest one whatever its count; all of them in a
+    catalogue so small that the share is under MIN_WORD_LIMIT documents a word). Each word is a posting
+    list that a filtered scan reads whole, and the commoner words add the most documents and the least
+    subject: at 1M videos, `lo` (in 2.2% of them) beside two rarer words took a tier group's scan with
+    `language=ko` from 1.1 to 5.5 ms."""
+    chosen: list[str] = []
+    total = 0
+    for tsquery, count in zip(each, counts, strict=True):
+        total += count
+        if chosen and total > max(documents * EITHER_SHARE, MIN_WORD_LIMIT * RELATED_WORDS):
+            break
+        chosen.append(f"({tsquery})")
+    return " | ".join(chosen) or None
 
 
 @dataclass
@@ -103,6 +136,20 @@ class Source:
     tags: list[str]
     words: list[str]
     counts: list[int]
+
+
+@dataclass
+class Words:
+    """What the candidates of a source are found with (candidates)."""
+
+    source: Source
+    video_id: int
+    limit: int
+    each: list[str]  # each word's tsquery
+    idfs: list[float]  # each word's rarity
+    both: str | None  # the tsquery of the two rarest together
+    either: str | None  # the tsquery of any of the rarest (any_of)
+    filtered: bool  # whether the request has filters
 
 
 def related_videos(
@@ -118,20 +165,27 @@ def related_videos(
         if row is None:
             return None
         source = Source(row[0], row[1], list(row[2] or []), row[3], row[4])
-        both, either, each, documents = row[5], row[6], row[7] or [], float(row[8])
+        both, each, documents = row[5], row[6] or [], float(row[7])
         idf = {
             word: math.log(documents / count) for word, count in zip(source.words, source.counts, strict=True)
         }
+        words = Words(
+            source=source,
+            video_id=video_id,
+            limit=limit,
+            each=each,
+            idfs=list(idf.values()),
+            both=both,
+            either=any_of(each, source.counts, documents),
+            filtered=bool(filters),
+        )
         documents_kept = filtered_documents(filters)
-        # the two rarest words together first; any of them too when that finds fewer than `limit` (one
-        # sample, one statement to plan, in the common case)
-        rows = []
-        for tsquery in dict.fromkeys(q for q in (both, either) if q):
-            rows = candidates(cursor, documents_kept, tsquery, source, video_id, each, list(idf.values()))
-            if sum(1 for r in rows if r[5] > 0) >= limit:
-                break
-        if not rows:
-            rows = candidates(cursor, documents_kept, None, source, video_id, each, list(idf.values()))
+        if filters:  # where the rare words often miss: the any-of sample in the same statement, if needed
+            rows = candidates(cursor, documents_kept, words)
+        else:  # where they seldom do: a statement with half the scans to plan, then one with all if needed
+            rows = candidates(cursor, documents_kept, replace(words, either=None))
+            if words.either and sum(1 for r in rows if r[5] > 0) < limit:
+                rows = candidates(cursor, documents_kept, words)
     tag_rarity = {tag: max((idf.get(word, 0.0) for word in tag.split()), default=0.0) for tag in source.tags}
     scored = []
     for candidate_id, channel_id, language, tags, pop_score, shared in rows:
