@@ -170,8 +170,8 @@ ORDER BY buckets.bucket
 # A video's or a channel's distinct viewers per bucket and over the range (the row whose label is NULL),
 # among the viewers whose hash is 0 modulo VIEWER_SAMPLE (a partial index holds just those rows:
 # migrations_sql/0026 and 0034), or among all of them on the days of %(days)s; the range's row only where
-# it is wanted (counting it is a sort of every row). Buckets are dates, labelled
-# in Python: a label made and sorted as text for each of 13,000 rows took half of the 20 ms.
+# it is wanted (counting it is a sort of every row). Buckets are dates, labelled in Python: a label made
+# and sorted as text for each of 13,000 rows took half of the 20 ms.
 VIEWERS_SQL = {
     (table, key, sampled, total): f"""
     SELECT date_trunc(%(granularity)s, day)::date, count(DISTINCT viewer_hash)
@@ -187,7 +187,7 @@ VIEWERS_SQL = {
     for sampled in (True, False)
     for total in (True, False)
 }
-VIEWER_SAMPLE = 16  # the partial index's modulo (migrations_sql/0026)
+VIEWER_SAMPLE = 16  # the partial indexes' modulo (migrations_sql/0026, 0034)
 # A count from the sample is given (times VIEWER_SAMPLE) once the sample holds this many viewers: its
 # standard error is then at most 1% (1/sqrt(10,000)), so that it is within the 2% API.md allows 19 times
 # in 20; below, the viewers are counted exactly, from at most ~160,000 distinct hashes.

@@ -39,7 +39,8 @@ SAME_CHANNEL = 3.0
 SAME_LANGUAGE = 1.0
 # The source's words: its title's and tags' words as the lexicon holds them (vs_words without the channel
 # name, which every video of the channel shares), rarest first, with their document counts (words in more
-# than MAX_WORD_SHARE of the documents left out); the tsqueries of its two rarest together and of each; and the number of documents (the planner's, or a count while the table is small).
+# than MAX_WORD_SHARE of the documents left out); the tsqueries of its two rarest together and of each;
+# and the number of documents (the planner's, or a count while the table is small).
 SOURCE_SQL = f"""
     SELECT v.channel_id, v.language, v.tags, s.words, s.counts,
            (SELECT string_agg(plainto_tsquery('pg_catalog.simple', w)::text, ' & ') FROM unnest(s.words[:2]) AS w),

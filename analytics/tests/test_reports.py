@@ -460,64 +460,32 @@ def test_likes_and_comments_follow_every_write_and_match_the_catalogue(
     assert hourly["totals"] == {"likes": 2, "comments": 2} and len(likes_by_hour) == 2
 
 
-def test_a_videos_many_viewers_are_estimated_from_a_sample(owner_client, video, monkeypatch):
-    """A video's distinct viewers too: exact while few; past VIEWER_SAMPLE_ENOUGH in its sample they are the
-    sample's count times 16 over the range and in each week or month, and the report and the query model say
-    `estimated`; by day each bucket stays exact."""
-    from analytics import reports
-
-    now = datetime.now(UTC) - timedelta(hours=1)
-    events = [event(video, at=now - timedelta(days=i % 10), viewer_id=f"person-{i}") for i in range(800)]
-    events += [event(video, at=now, viewer_id=f"person-{i}") for i in range(0, 800, 7)]  # come back
-    assert events_ingest(raw_events=events).accepted == len(events)
-    url = f"/api/v1/analytics/videos/{video.pk}"
-    for granularity in ("day", "week", "month"):
-        exact = owner_client.get(url, {"metrics": "unique_viewers", "granularity": granularity}).json()
-        assert exact["totals"] == {"unique_viewers": 800} and "estimated" not in exact
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(DISTINCT viewer_hash) FROM analytics_video_daily_viewer WHERE (viewer_hash & 15) = 0"
-        )
-        in_sample = cursor.fetchone()[0]
-    assert 20 <= in_sample <= 90  # about 800 / 16
-    monkeypatch.setattr(reports, "VIEWER_SAMPLE_ENOUGH", 10)
-    monthly = owner_client.get(url, {"metrics": "unique_viewers", "granularity": "month"}).json()
-    assert monthly["estimated"] == ["unique_viewers"]
-    assert monthly["totals"]["unique_viewers"] == in_sample * 16
-    daily = owner_client.get(url, {"metrics": "unique_viewers,views"}).json()
-    assert daily["estimated"] == ["unique_viewers"] and daily["totals"]["unique_viewers"] == in_sample * 16
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT to_char(day, 'YYYY-MM-DD'), count(*) FROM analytics_video_daily_viewer GROUP BY 1"
-        )
-        per_day = dict(cursor.fetchall())
-    assert {row[0]: row[1] for row in daily["rows"] if row[1]} == per_day  # exact by day
-    model = owner_client.get(url, {"metrics": "views,unique_viewers", "dimensions": "week"}).json()
-    assert model["estimated"] == ["unique_viewers"]
-    assert model["totals"]["unique_viewers"] == in_sample * 16
-
-
-def test_a_channels_many_viewers_are_estimated_from_a_sample(owner_client, make_video, channel, monkeypatch):
-    """A channel's distinct viewers are exact while few; past VIEWER_SAMPLE_ENOUGH in the sample of hashes
-    0 modulo 16 they are the sample's count times 16, and the report says `estimated`. By day each bucket
-    stays exact."""
+@pytest.mark.parametrize("kind", ["video", "channel"])
+def test_many_viewers_are_estimated_from_a_sample(owner_client, make_video, channel, monkeypatch, kind):
+    """A video's or a channel's distinct viewers are exact while few; past VIEWER_SAMPLE_ENOUGH in the
+    sample of hashes 0 modulo 16 they are the sample's count times 16 over the range and in each week or
+    month, and the report and the query model say `estimated`. By day each bucket stays exact."""
     from analytics import reports
 
     videos = [make_video(title="a"), make_video(title="b")]
+    watched, subject, table = (
+        (videos[:1], videos[0], "analytics_video_daily_viewer")
+        if kind == "video"
+        else (videos, channel, "analytics_channel_daily_viewer")
+    )
     now = datetime.now(UTC) - timedelta(hours=1)
     events = [
-        event(videos[i % 2], at=now - timedelta(days=i % 10), viewer_id=f"person-{i}") for i in range(800)
+        event(watched[i % len(watched)], at=now - timedelta(days=i % 10), viewer_id=f"person-{i}")
+        for i in range(800)
     ]
-    events += [event(videos[1], at=now, viewer_id=f"person-{i}") for i in range(0, 800, 7)]  # come back
+    events += [event(watched[-1], at=now, viewer_id=f"person-{i}") for i in range(0, 800, 7)]  # come back
     assert events_ingest(raw_events=events).accepted == len(events)
-    url = f"/api/v1/analytics/channels/{channel.pk}"
+    url = f"/api/v1/analytics/{kind}s/{subject.pk}"
     for granularity in ("day", "week", "month"):
         exact = owner_client.get(url, {"metrics": "unique_viewers", "granularity": granularity}).json()
         assert exact["totals"] == {"unique_viewers": 800} and "estimated" not in exact
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(DISTINCT viewer_hash) FROM analytics_channel_daily_viewer WHERE (viewer_hash & 15) = 0"
-        )
+        cursor.execute(f"SELECT count(DISTINCT viewer_hash) FROM {table} WHERE (viewer_hash & 15) = 0")
         in_sample = cursor.fetchone()[0]
     assert 20 <= in_sample <= 90  # about 800 / 16
     monkeypatch.setattr(reports, "VIEWER_SAMPLE_ENOUGH", 10)
@@ -527,11 +495,12 @@ def test_a_channels_many_viewers_are_estimated_from_a_sample(owner_client, make_
     daily = owner_client.get(url, {"metrics": "unique_viewers,views"}).json()
     assert daily["estimated"] == ["unique_viewers"] and daily["totals"]["unique_viewers"] == in_sample * 16
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT to_char(day, 'YYYY-MM-DD'), count(*) FROM analytics_channel_daily_viewer GROUP BY 1"
-        )
+        cursor.execute(f"SELECT to_char(day, 'YYYY-MM-DD'), count(*) FROM {table} GROUP BY 1")
         per_day = dict(cursor.fetchall())
     assert {row[0]: row[1] for row in daily["rows"] if row[1]} == per_day  # exact by day
     weekly = owner_client.get(url, {"metrics": "unique_viewers", "granularity": "week"}).json()
     assert weekly["totals"]["unique_viewers"] == in_sample * 16
     assert sum(row[1] for row in weekly["rows"]) >= 800  # a week's small count stays exact
+    model = owner_client.get(url, {"metrics": "views,unique_viewers", "dimensions": "week"}).json()
+    assert model["estimated"] == ["unique_viewers"]
+    assert model["totals"]["unique_viewers"] == in_sample * 16
