@@ -126,6 +126,16 @@ class VideoFilterSet(filters.FilterSet):
     published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
 
+    def get_form_class(self):
+        """The form class, built once: it is made of the filters' fields, the same for every request, and
+        building it (each filter's field, and its label from the model's verbose names) was a third of the
+        0.9 ms that parsing the filters of a request took. Each form still copies its fields."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_duration(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         low, high = DURATION_BUCKETS[value]
         if low is not None:
