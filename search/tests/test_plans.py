@@ -260,7 +260,10 @@ def test_related_with_filters_reads_the_tier_indexes_and_a_bounded_part_of_the_c
         raw = cursor.fetchone()[0]
     nodes = list(plan_nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]))
     scanned = [n["Index Name"] for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
-    assert len(scanned) == 2 * len(TIER_GROUPS) and set(scanned) <= TIER_INDEXES, scanned
+    # each tier group once per sample; the planner may intersect one with a btree (PostgreSQL 18 took the
+    # duration index beside two groups), never with an index whose posting lists span every tier
+    assert len([index for index in scanned if index in TIER_INDEXES]) == 2 * len(TIER_GROUPS), scanned
+    assert not [i for i in scanned if i not in TIER_INDEXES and i.endswith("_gin")], scanned
     assert [n for n in nodes if "One-Time Filter" in n]
     channel = [n for n in nodes if n.get("Index Name") == "search_document_channel_idx"]
     assert channel, [(n["Node Type"], n.get("Index Name")) for n in nodes]
