@@ -269,6 +269,10 @@ def measure_ingest(
 
 
 def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: float = INGEST_MEASURE_S) -> dict:
+    from django.db import connection
+
+    from benchmarks.workload import suggest_workload
+
     tokens = bench_tokens()
     with bench_gunicorn(workers) as server:
         port = server.port
@@ -286,6 +290,14 @@ def run(*, requests: int, concurrency: int, workers: int, ingest_measure_s: floa
                 concurrency=concurrency,
             )
             print(name, results[f"suggest:{name}"], flush=True)
+        with connection.cursor() as cursor:  # prefixes typed from the catalogue (benchmarks.workload)
+            typed = suggest_workload(cursor)
+        for kind, prefixes in typed.items():
+            paths = [f"/api/v1/search/suggest?{urlencode({'q': prefix})}" for prefix in prefixes]
+            results[f"suggest_mix:{kind}"] = measure(
+                port, paths, requests=max(requests, 2 * len(paths)), concurrency=concurrency
+            )
+            print(f"suggest_mix:{kind}", results[f"suggest_mix:{kind}"], flush=True)
         sources = related_sources()
         for name, (params, _) in RELATED_SCENARIOS.items():
             query = f"?{urlencode(params)}" if params else ""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from benchmarks.http_bench import REALTIME_INGEST_RATE
 from benchmarks.scenarios import MODEL_SHAPES, MODEL_TARGETS_MS, RELATED_SCENARIOS
+from benchmarks.workload import SUGGEST_KINDS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # The targets of issues 3 and 4 (filter-only browsing has none).
@@ -37,6 +38,7 @@ HTTP_P95_TARGETS_MS = {
     "report:largest_channel_every_metric_28d": 500,
 }
 HTTP_P95_TARGETS_MS.update({f"related:{name}": 30 for name in RELATED_SCENARIOS})
+HTTP_P95_TARGETS_MS.update({f"suggest_mix:{kind}": 15 for kind in SUGGEST_KINDS})  # issue 19
 HTTP_P95_TARGETS_MS.update(
     {f"model:{name}": MODEL_TARGETS_MS[scope] for name, (scope, _) in MODEL_SHAPES.items()}
     | {

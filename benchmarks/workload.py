@@ -29,6 +29,17 @@ KINDS = (
     "ordered",
 )
 PER_KIND = 30
+# The suggestion workload: prefixes as they are typed, from the catalogue's titles and channel names.
+SUGGEST_KINDS = (
+    "first_letters",  # 1-2 characters of a word: the precomputed top lists
+    "word_prefix",  # 3 characters to the whole of a title's word
+    "title_prefix",  # a title's start, cut inside its second or third word
+    "channel_prefix",  # a channel name's start
+    "korean_prefix",  # 1-4 syllables of a Korean title's word
+    "japanese_prefix",  # 1-3 characters of a Japanese title's run
+    "typo_prefix",  # 5-8 letters of a word with one slip (the typo-tolerant path)
+)
+SUGGEST_PER_KIND = 40
 ORDERS = ("date", "views", "rating", "trending")
 FACET_SETS = ("category,language", "category,language,region,duration", "tags", "duration,region")
 # Match-count bands of the report: at most this many matches (the last band is the rest).
@@ -182,6 +193,59 @@ def build(kind: str, source: Source, rng: random.Random) -> dict[str, str] | Non
         picked = consecutive(words, 1, rng) if latin else None
         return {"q": picked[0], "order": rng.choice(ORDERS)} if picked else None
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def suggest_prefix(kind: str, source: Source, rng: random.Random) -> str | None:  # noqa: PLR0911
+    """The `q` of one suggestion request of `kind` typed from `source`, or None where its text has none."""
+    words = [w for w in WORD.findall(source.title) if w.isascii()]
+    if kind == "first_letters":
+        return rng.choice(words)[: rng.randint(1, 2)].lower() if words else None
+    if kind == "word_prefix":
+        word = rng.choice(words) if words else ""
+        return word[: rng.randint(3, len(word))].lower() if len(word) >= 3 else None
+    if kind == "title_prefix":
+        parts = source.title.split()
+        if len(parts) < 2 or source.language in ("ko", "ja"):
+            return None
+        cut = rng.randint(1, min(2, len(parts) - 1))
+        last = parts[cut]
+        return " ".join([*parts[:cut], last[: rng.randint(1, len(last))]]).lower()
+    if kind == "channel_prefix":
+        name = source.channel_name
+        return name[: rng.randint(3, len(name))].lower() if len(name) >= 3 else None
+    if kind == "korean_prefix":
+        runs = HANGUL_RUN.findall(source.title) if source.language == "ko" else []
+        run = rng.choice(runs) if runs else ""
+        return run[: rng.randint(1, min(4, len(run)))] if run else None
+    if kind == "japanese_prefix":
+        runs = JAPANESE_RUN.findall(source.title) if source.language == "ja" else []
+        run = rng.choice(runs) if runs else ""
+        return run[: rng.randint(1, min(3, len(run)))] if run else None
+    if kind == "typo_prefix":
+        long_words = [w for w in words if len(w) >= 6]
+        if not long_words:
+            return None
+        word = rng.choice(long_words).lower()
+        return misspell(word[: rng.randint(6, min(9, len(word)))], rng)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def suggest_workload(cursor, *, seed: int = 19, per_kind: int = SUGGEST_PER_KIND) -> dict[str, list[str]]:
+    """`per_kind` distinct prefixes of each kind in SUGGEST_KINDS, each typed from a drawn video's title or
+    channel name (deterministic for a catalogue and seed)."""
+    sources = draw_sources(cursor, seed=seed, count=per_kind * len(SUGGEST_KINDS) * 8)
+    rng = random.Random(seed)
+    prefixes: dict[str, list[str]] = {}
+    for kind in SUGGEST_KINDS:
+        chosen: dict[str, None] = {}
+        for source in rng.sample(sources, len(sources)):
+            if len(chosen) >= per_kind:
+                break
+            prefix = suggest_prefix(kind, source, rng)
+            if prefix and prefix.strip():
+                chosen[prefix] = None
+        prefixes[kind] = list(chosen)
+    return prefixes
 
 
 def search_workload(cursor, *, seed: int = 15, per_kind: int = PER_KIND) -> list[SearchQuery]:

@@ -11,7 +11,7 @@ from django.db import connection
 
 from benchmarks import tantivy_peer
 from benchmarks.guard import check_peer
-from benchmarks.workload import KINDS, band_of, search_workload
+from benchmarks.workload import KINDS, SUGGEST_KINDS, band_of, search_workload, suggest_workload
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,26 @@ def test_the_workload_is_drawn_from_the_catalogue_and_every_query_answers(catalo
     for query in workload:
         response = anon.get("/api/v1/search/videos", query.params)
         assert response.status_code == 200, (query, response.content)
+
+
+def test_the_suggestion_workload_is_typed_from_the_catalogue_and_every_prefix_answers(catalogue, anon):
+    with connection.cursor() as cursor:
+        prefixes = suggest_workload(cursor, seed=19, per_kind=5)
+        again = suggest_workload(cursor, seed=19, per_kind=5)
+    assert prefixes == again  # deterministic
+    assert list(prefixes) == list(SUGGEST_KINDS)
+    assert all(len(found) == 5 for found in prefixes.values()), prefixes
+    assert all(len(p) <= 2 for p in prefixes["first_letters"])
+    assert all(" " in p for p in prefixes["title_prefix"])
+    assert all("\uac00" <= p[0] <= "\ud7a3" for p in prefixes["korean_prefix"])
+    answered = 0
+    for kind, found in prefixes.items():
+        for prefix in found:
+            response = anon.get("/api/v1/search/suggest", {"q": prefix})
+            assert response.status_code == 200, (kind, prefix, response.content)
+            answered += bool(response.json()["suggestions"])
+    # typed from the catalogue's own text, nearly every prefix completes (a slip may leave one without)
+    assert answered >= 0.9 * sum(len(found) for found in prefixes.values())
 
 
 @pytest.mark.parametrize(
