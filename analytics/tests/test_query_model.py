@@ -36,7 +36,13 @@ def watched(make_video, make_user, owner):
     second = make_video(title="two", category="music", language="ko", duration_s=200)
     other_channel = services.channel_create(owner=make_user(), handle="otherchan", name="Other", country="us")
     third = make_video(title="three", category="music", language="en", duration_s=50, channel=other_channel)
-    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=1)
+    # half past the last hour, but never yesterday: in the first hour of a day "0 days ago" is still today
+    # (the tests' ranges end today; at 00:13 a range of the last 10 days lost the events of 9 days ago)
+    current = datetime.now(UTC)
+    now = max(
+        current.replace(minute=30, second=0, microsecond=0) - timedelta(hours=1),
+        current.replace(hour=0, minute=0, second=0, microsecond=0),
+    )
     events = []
     plan = [
         (first, 0, "KR", "mobile", 3),
