@@ -3,8 +3,10 @@ up to two dimensions, filters, sort and paging over a date range, optionally com
 
 A query is answered from the rollups, never from raw events, by metric group:
 - views, watch time and their averages: the catalogue's cube (analytics_cube: day, country, device,
-  category, language) when the query neither names nor filters a video or a channel, else the videos' cube
-  (analytics_video_cube: video, day, country, device, with the video's channel, category and language);
+  category, language) when the query neither names nor filters a video or a channel; the channels' cube
+  (analytics_channel_cube: category, day, language, channel) for the catalogue by channel with no other
+  field than category and language; else the videos' cube (analytics_video_cube: video, day, country,
+  device, with the video's channel, category and language);
   by hour, the video's or the channel's hourly rollup;
 - likes and comments: the likes and comments per video and day (analytics_video_daily_engagement);
 - unique viewers: the viewers per video or channel and day, counted as the series reports count them
@@ -201,6 +203,11 @@ CUBE_SETS: tuple[tuple[frozenset[str], str], ...] = (
 )
 
 
+# The channels' cube (migrations_sql/0035): a catalogue report by channel, filtered by category and language
+# at most, reads a category's or a language's day range in one of its indexes, not the videos' cube.
+CHANNEL_CUBE_FIELDS = frozenset({"channel", "category", "language"})
+
+
 def _view_source(query: Query) -> Source:
     sums = ("views", "watch_seconds", "duration_seconds")
     if query.time_dimension == "hour":
@@ -216,6 +223,13 @@ def _view_source(query: Query) -> Source:
     if query.scope.kind == "catalogue" and not names & {"video", "channel"}:
         fields, rows = next((f, r) for f, r in CUBE_SETS if names - set(TIME_DIMENSIONS) <= f)
         return Source("analytics_cube", "day", {k: VALUE_SQL[k] for k in fields}, sums, rows)
+    if (
+        query.scope.kind == "catalogue"
+        and "channel" in query.dimensions
+        and "channel" not in query.filters  # the videos' cube has an index by channel and day
+        and names - set(TIME_DIMENSIONS) <= CHANNEL_CUBE_FIELDS
+    ):
+        return Source("analytics_channel_cube", "day", {k: VALUE_SQL[k] for k in CHANNEL_CUBE_FIELDS}, sums)
     return Source("analytics_video_cube", "day", VALUE_SQL, sums)
 
 

@@ -148,6 +148,7 @@ ROLLUPS_TABLES = (
     "analytics_channel_daily_viewer",
     "analytics_tag_daily",
     "analytics_video_cube",
+    "analytics_channel_cube",
     "analytics_cube",
     "analytics_video_retention",
     "analytics_realtime_video",

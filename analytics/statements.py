@@ -238,6 +238,16 @@ channel_daily AS (
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
     RETURNING 1
 ),
+channel_cube AS (
+    INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
+    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
+           sum(duration_s::float8)
+    FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (category, day, language, channel_id) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+    RETURNING 1
+),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
     SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
@@ -284,7 +294,7 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
        (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
        (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
-       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM global_dims),
+       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM channel_cube), (SELECT count(*) FROM global_dims),
        (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube),
        (SELECT count(*) FROM retention_cold), (SELECT count(*) FROM retention_hot),
        (SELECT count(*) FROM realtime_cold), (SELECT count(*) FROM realtime_hot), (SELECT count(*) FROM realtime_total)
@@ -338,6 +348,12 @@ tag_daily AS (  -- a tag given twice counts once
 channel_daily AS (
     INSERT INTO analytics_channel_daily (channel_id, day, views, watch_seconds)
     SELECT channel_id, day, count(*), sum(watch_seconds) FROM all_events GROUP BY 1, 2 ORDER BY 1, 2
+),
+channel_cube AS (
+    INSERT INTO analytics_channel_cube (category, day, language, channel_id, views, watch_seconds, duration_seconds)
+    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
+           sum(duration_s::float8)
+    FROM all_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 ),
 global_dims AS (
     INSERT INTO analytics_daily_dim (day, dimension, value, views, watch_seconds)
@@ -484,6 +500,15 @@ channel_daily AS (
     SELECT channel_id, day, count(*), sum(watch_seconds) FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (channel_id, day) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
+),
+channel_cube AS (
+    INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
+    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
+           sum(duration_s::float8)
+    FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (category, day, language, channel_id) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
 ),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)

@@ -189,9 +189,20 @@ MODEL_SHAPES: dict[str, tuple[str, dict[str, str]]] = {
         "catalogue",
         {"dimensions": "video", "filters": "country==KR", "max_results": "25"},
     ),
+    # channels by a category or a language read the channels' cube (migrations_sql/0035); by a country,
+    # or with no filter, the videos' cube
     "catalogue_top_channels_music": (
         "catalogue",
         {"dimensions": "channel", "filters": "category==music", "max_results": "25"},
+    ),
+    "catalogue_top_channels_korean": (
+        "catalogue",
+        {"dimensions": "channel", "filters": "language==ko", "max_results": "25"},
+    ),
+    "catalogue_top_channels": ("catalogue", {"dimensions": "channel", "max_results": "25"}),
+    "catalogue_top_channels_kr": (
+        "catalogue",
+        {"dimensions": "channel", "filters": "country==KR", "max_results": "25"},
     ),
     "top_videos_mobile_28d": ("top", {"dimensions": "video", "filters": "device==mobile"}),
 }

@@ -61,6 +61,14 @@ ROLLUP_FINGERPRINTS = {
     " ('*', '*', '*', '*')) AS g(country, device, category, language)"
     " WHERE c.country <> '*' AND c.category <> '*' GROUP BY 1, 2, 3, 4, 5) s"
     " USING (day, country, device, category, language) WHERE c.views IS DISTINCT FROM s.views",
+    "channel_cube": "SELECT md5(string_agg(concat_ws(':', category, day, language, channel_id, views,"
+    " round(watch_seconds::numeric, 3), duration_seconds), ',' ORDER BY category, day, language, channel_id))"
+    " FROM analytics_channel_cube",
+    # the channels' cube is the videos' summed (a count of the rows that differ)
+    "channel_cube_match": "SELECT count(*) FROM analytics_channel_cube c FULL JOIN (SELECT category, day, language,"
+    " channel_id, sum(views) AS views, sum(duration_seconds) AS d FROM analytics_video_cube GROUP BY 1, 2, 3, 4) s"
+    " USING (category, day, language, channel_id) WHERE c.views IS DISTINCT FROM s.views"
+    " OR c.duration_seconds IS DISTINCT FROM s.d",
     "retention": "SELECT md5(string_agg(concat_ws(':', video_id, day, reached, views), ',' ORDER BY video_id, day, reached))"
     " FROM analytics_video_retention",
     # the last 50 minutes' (a rebuild a moment later sees events past the hour that ingestion counted)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from analytics import query
 from analytics.services import events_ingest
@@ -132,6 +134,21 @@ def test_filters_combine_country_and_device(owner_client, channel, watched):
         ("language", "device==mobile", "v.language", "x.device = 'mobile'"),
         ("device", "category==music;country==KR", "x.device", "v.category = 'music' AND x.country = 'KR'"),
         ("channel", "language==en", "v.channel_id::text", "v.language = 'en'"),
+        ("channel", "category==music", "v.channel_id::text", "v.category = 'music'"),
+        (
+            "channel",
+            "category==music;language==ko",
+            "v.channel_id::text",
+            "v.category = 'music' AND v.language = 'ko'",
+        ),
+        ("channel,category", "", "v.channel_id::text, v.category", "TRUE"),
+        ("channel,language", "category==music", "v.channel_id::text, v.language", "v.category = 'music'"),
+        (
+            "channel",
+            "category==music;country==KR",
+            "v.channel_id::text",
+            "v.category = 'music' AND x.country = 'KR'",
+        ),
         ("video,device", "country==US", "x.video_id::text, x.device", "x.country = 'US'"),
     ],
 )
@@ -166,6 +183,48 @@ def test_same_answer_from_the_catalogue_cube_and_the_video_cube(analyst, watched
         "/api/v1/analytics/report", {"dimensions": "day,device", "filters": f"country==KR;video=={ids}"}
     ).json()
     assert plain["rows"] == by_video["rows"] and plain["totals"] == by_video["totals"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "table", "indexes"),
+    [
+        ("category==music", "analytics_channel_cube", {"analytics_channel_cube_pkey"}),
+        ("language==ko", "analytics_channel_cube", {"analytics_channel_cube_language"}),
+        (
+            "category==music;language==ko",
+            "analytics_channel_cube",
+            {"analytics_channel_cube_pkey", "analytics_channel_cube_language"},
+        ),
+        # a field the channels' cube does not hold, or a channel filter (the videos' cube's channel index)
+        ("category==music;country==KR", "analytics_video_cube", None),
+        ("category==music;channel==1", "analytics_video_cube", None),
+    ],
+)
+def test_channels_by_category_or_language_read_the_channel_cube(analyst, watched, filters, table, indexes):
+    """The catalogue by channel, filtered by category or language, reads the channels' cube (migrations_sql/
+    0035) through the index of the filtered field, the sums from the index alone."""
+    params = {"dimensions": "channel", "filters": filters, "max_results": 25}
+    with CaptureQueriesContext(connection) as captured:
+        assert analyst.get("/api/v1/analytics/report", params).status_code == 200
+    (statement,) = [q["sql"] for q in captured.captured_queries if "sum(views)" in q["sql"]][:1]
+    cubes = {name for name in ("analytics_channel_cube", "analytics_video_cube") if name in statement}
+    assert cubes == {table}
+    if indexes is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether the index serves it
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement)
+        raw_plan = cursor.fetchone()[0]
+    plan = (json.loads(raw_plan) if isinstance(raw_plan, str) else raw_plan)[0]["Plan"]
+    scans = [node for node in plan_nodes(plan) if node.get("Relation Name") == table]
+    assert [node["Node Type"] for node in scans] == ["Index Only Scan"] and scans[0]["Index Name"] in indexes
+    assert "day >=" in scans[0]["Index Cond"]
+
+
+def plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
 
 
 def test_average_view_percentage_is_watch_time_over_duration(owner_client, watched):
