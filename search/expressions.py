@@ -10,12 +10,15 @@ from django.db.models.sql.compiler import SQLCompiler
 
 
 class TsMatch(Func):
-    """`document @@ 'query'::tsquery`, with the tsquery text passed as a parameter."""
+    """`document @@ 'query'::tsquery`, with the tsquery text passed as a parameter; `indexed=False` writes
+    it as the function call `ts_match_vq(document, 'query')`, which no index serves: a check of each row
+    that another condition's index found."""
 
     output_field = BooleanField()
 
-    def __init__(self, tsquery: str, field: str = "document"):
+    def __init__(self, tsquery: str, field: str = "document", *, indexed: bool = True):
         self.tsquery = tsquery
+        self.indexed = indexed
         super().__init__(F(field))
 
     def as_sql(
@@ -28,4 +31,6 @@ class TsMatch(Func):
         **extra_context: Any,
     ) -> tuple[str, tuple[Any, ...]]:
         field_sql, params = compiler.compile(self.source_expressions[0])
+        if not self.indexed:
+            return f"ts_match_vq({field_sql}, %s::tsquery)", (*params, self.tsquery)
         return f"({field_sql} @@ %s::tsquery)", (*params, self.tsquery)

@@ -4,11 +4,13 @@ runs is EXPLAINed; none may scan the videos, their search documents or the sugge
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from search import selectors
 from search.models import TIER_GROUPS
 
 PLAN_VIDEOS = 100_000  # as search/tests/conftest.py seeds
@@ -270,3 +272,39 @@ def test_related_with_filters_reads_the_tier_indexes_and_a_bounded_part_of_the_c
     channel = [n for n in nodes if n.get("Index Name") == "search_document_channel_idx"]
     assert channel, [(n["Node Type"], n.get("Index Name")) for n in nodes]
     assert all(n["Actual Rows"] <= CHANNEL_SCAN and "Filter" not in n for n in channel), channel
+
+
+def test_a_query_of_many_words_is_found_through_its_rarest_words(seeded, db, anon, monkeypatch):
+    """A title typed with its channel's name: the tier indexes find the documents of its rarest words
+    (search.selectors.narrow_groups), each checked for the whole query (ts_match_vq, which no index
+    serves); the answer is the one the index of every word gives."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT v.title || ' ' || c.name FROM api_video v JOIN api_channel c ON c.id = v.channel_id "
+            "WHERE v.language = 'en' AND array_length(regexp_split_to_array(v.title, ' '), 1) >= 6 "
+            "ORDER BY v.id LIMIT 5"
+        )
+        queries = [q for (q,) in cursor.fetchall()]
+    assert len(queries) == 5
+    narrowed = []
+    for q in queries:
+        nodes = sample_plan(anon, "/api/v1/search/videos", {"q": q})
+        scans = [n for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+        checked = [n for n in nodes if "ts_match_vq" in n.get("Filter", "")]
+        if checked:
+            narrowed.append(q)
+            # each tier's index reads some of the query's words, the check all of them
+            everything = set(re.findall(r"''([^']+)''", checked[0]["Filter"]))
+            for scan in scans:
+                assert set(re.findall(r"''([^']+)''", scan["Index Cond"])) < everything, scan["Index Cond"]
+    assert narrowed, "no query of five+ words was narrowed"
+    for order in ("relevance", "date"):
+        for q in narrowed:
+            params = {"q": q, "order": order, "facets": "category,language", "page_size": 20}
+            through_rare = anon.get("/api/v1/search/videos", params).json()
+            monkeypatch.setattr(selectors, "NARROW_MIN_GROUPS", 1_000)
+            through_all = anon.get("/api/v1/search/videos", params).json()
+            monkeypatch.undo()
+            for key in ("total", "facets"):
+                assert through_rare[key] == through_all[key], (q, key)
+            assert [r["id"] for r in through_rare["results"]] == [r["id"] for r in through_all["results"]]
