@@ -241,7 +241,7 @@ def match(
     else:
         matched = documents.filter(TsMatch(tsquery)) if tsquery else documents.none()
         if tsquery and forms is not None and forms.narrow:
-            # the indexes find the rarest words' documents, each checked for the whole query
+            # the indexes find the documents of its less common words, each checked for the whole query
             matched = documents.filter(TsMatch(forms.narrow), TsMatch(tsquery, indexed=False))
     relevance = request.order == "relevance" and bool(tsquery)
     summary = count_and_facets(
@@ -620,24 +620,30 @@ class QueryForms:
     written: str
     stemmed: dict[str, str] = field(default_factory=dict)
     headline: dict[str, str] = field(default_factory=dict)
-    # the AND of the query's rarest words, which the indexes find; `match` then checks each of those
+    # the AND of the query's groups but its most common words, which the indexes find; `match` then checks
     # documents (narrow_groups). None: the indexes find `match` itself.
     narrow: str | None = None
 
 
-# A query of many words: its common words' posting lists are long and say little (`short`, `film`, `how`,
-# `to` in a title typed with its channel's name). The indexes find the documents holding its rarest words
-# and the whole query is checked in each of those (at 1M videos, `film analysis explained in 10 minutes
-# short film Beats`, 1,470 matches: 27 ms through the index of every word, 5 ms through those of
-# `analysis` and `explained` and a check of their 2,064 documents).
+# A query of many words: its common words' posting lists are long and say little (`short`, `film`, `beats`
+# in a title typed with its channel's name). The indexes find the documents holding its other words, and
+# the whole query is checked in each of those (at 1M videos, `film analysis explained in 10 minutes short
+# film Beats`, 1,470 matches: 27 ms through the index of every word, 5 ms through those of `analysis` and
+# `explained` and a check of their 2,064 documents). Only the words in more than COMMON_SHARE of the
+# documents are left to the check: the rarest two words alone, chosen as if independent, were often
+# words that always come together (`pop dance`: 17,589 documents checked, 39 ms). And only where the
+# posting lists left out are NARROW_RATIO times the documents of the rarest word kept, the most that may
+# have to be checked: a check costs about what 30 posting entries do, but the words kept seldom all come
+# together (`pop dance home` left out `home`'s 65,052 entries to check up to 17,589 documents, all of
+# which hold `pop dance`: 33 ms where every index took 17).
 NARROW_MIN_GROUPS = 3  # the query's AND groups
-NARROW_CANDIDATES = 2_000  # the documents the rarest words may be expected to hold together (independent)
-NARROW_MAX_WORDS = 3
+COMMON_SHARE = 0.05
+NARROW_RATIO = 10
 
 
 def narrowing_candidates(parsed: ParsedQuery) -> list[int]:
-    """The AND groups of `parsed` that may narrow it: one plain word each (not a phrase, an exclusion, a
-    synonym's OR or CJK), when it has NARROW_MIN_GROUPS groups or more."""
+    """The AND groups of `parsed` that may be left to the check: one plain word each (not a phrase, an
+    exclusion, a synonym's OR or CJK), when it has NARROW_MIN_GROUPS groups or more."""
     if len(parsed.groups) < NARROW_MIN_GROUPS:
         return []
     plain = {id(term) for term in parsed.positive_words}
@@ -645,20 +651,17 @@ def narrowing_candidates(parsed: ParsedQuery) -> list[int]:
 
 
 def narrow_groups(candidates: list[int], counts: list[int], documents: float, groups: int) -> list[int]:
-    """Of the `candidates` groups (with the lexicon's document `counts` of their words, 0 for a word it does
-    not hold), the rarest whose documents together are expected at NARROW_CANDIDATES or fewer (as if
-    independent), at most NARROW_MAX_WORDS; [] where that leaves no group of the `groups` out or needs one
-    word alone (a word's own posting list is all its index scan reads)."""
-    chosen: list[int] = []
-    expected = max(documents, 1.0)
-    for count, group in sorted(zip(counts, candidates, strict=True)):
-        chosen.append(group)
-        expected *= count / max(documents, 1.0)
-        if expected <= NARROW_CANDIDATES or len(chosen) == NARROW_MAX_WORDS:
-            break
-    if len(chosen) < 2 or len(chosen) >= groups or expected > NARROW_CANDIDATES:
+    """The groups (of `groups`) that the indexes are to find: all but the `candidates` whose word is in
+    more than COMMON_SHARE of the `documents` (`counts`: the lexicon's document count of each); [] where
+    none is, fewer than two groups would be left, or the entries left out are fewer than NARROW_RATIO
+    times the rarest kept word's documents."""
+    count_of = dict(zip(candidates, counts, strict=True))
+    common = {group for group, count in count_of.items() if count > COMMON_SHARE * documents}
+    kept = [group for group in range(groups) if group not in common]
+    checked = min((count_of[group] for group in kept if group in count_of), default=0)
+    if not common or len(kept) < 2 or sum(count_of[group] for group in common) < NARROW_RATIO * checked:
         return []
-    return sorted(chosen)
+    return kept
 
 
 def analyse(
@@ -678,10 +681,10 @@ def analyse(
         expression, form_params = tsquery_sql(parsed, form)
         expressions.append(f"({expression})::text")
         tsquery_params += form_params
-    # each group that may narrow the query: its tsquery, and its word's documents in the lexicon
+    # with groups that may be left to a check: each group's tsquery, and those words' documents
     narrowing = narrowing_candidates(parsed)
-    for i in narrowing:
-        expression, form_params = tsquery_sql(ParsedQuery([parsed.groups[i]]), forms[0])
+    for group in parsed.groups if narrowing else []:
+        expression, form_params = tsquery_sql(ParsedQuery([group]), forms[0])
         expressions.append(f"({expression})::text")
         tsquery_params += form_params
     words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
@@ -702,7 +705,7 @@ def analyse(
     if narrowing:
         group_texts = texts[len(forms) :]
         *word_counts, documents = counts
-        chosen = narrow_groups(list(range(len(narrowing))), word_counts, documents, len(parsed.groups))
+        chosen = narrow_groups(narrowing, word_counts, documents, len(parsed.groups))
         if chosen and all(group_texts[i] for i in chosen):
             narrow = " & ".join(f"( {group_texts[i]} )" for i in chosen)
     matching, written = texts[0] or "", texts[1]

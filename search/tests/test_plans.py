@@ -274,9 +274,9 @@ def test_related_with_filters_reads_the_tier_indexes_and_a_bounded_part_of_the_c
     assert all(n["Actual Rows"] <= CHANNEL_SCAN and "Filter" not in n for n in channel), channel
 
 
-def test_a_query_of_many_words_is_found_through_its_rarest_words(seeded, db, anon, monkeypatch):
-    """A title typed with its channel's name: the tier indexes find the documents of its rarest words
-    (search.selectors.narrow_groups), each checked for the whole query (ts_match_vq, which no index
+def test_a_query_of_many_words_is_found_through_its_less_common_words(seeded, db, anon, monkeypatch):
+    """A title typed with its channel's name: the tier indexes find the documents of its less common
+    words (search.selectors.narrow_groups), each checked for the whole query (ts_match_vq, which no index
     serves); the answer is the one the index of every word gives."""
     with connection.cursor() as cursor:
         cursor.execute(
