@@ -621,7 +621,7 @@ class QueryForms:
     stemmed: dict[str, str] = field(default_factory=dict)
     headline: dict[str, str] = field(default_factory=dict)
     # the AND of the query's groups but its most common words, which the indexes find; `match` then checks
-    # documents (narrow_groups). None: the indexes find `match` itself.
+    # each of them (narrow_groups). None: the indexes find `match` itself.
     narrow: str | None = None
 
 
