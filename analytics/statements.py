@@ -9,6 +9,16 @@ Named parameters throughout: %(decay)s is the trending decay per hour and %(epoc
 (analytics.services.DECAY_PER_HOUR, TRENDING_EPOCH).
 """
 
+# The channels' cube (migrations_sql/0035) from a batch's new events, as INGEST and SEED_STORE write it.
+CHANNEL_CUBE_WRITE = """
+    INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
+    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
+           sum(duration_s::float8)
+    FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (category, day, language, channel_id) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds"""
+
 # One batch: stores its new events and folds exactly those into every rollup, the videos' view counts
 # and the trending scores.
 #
@@ -238,14 +248,7 @@ channel_daily AS (
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
     RETURNING 1
 ),
-channel_cube AS (
-    INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
-    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
-           sum(duration_s::float8)
-    FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (category, day, language, channel_id) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+channel_cube AS ({channel_cube}
     RETURNING 1
 ),
 global_dims AS (
@@ -298,7 +301,7 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube),
        (SELECT count(*) FROM retention_cold), (SELECT count(*) FROM retention_hot),
        (SELECT count(*) FROM realtime_cold), (SELECT count(*) FROM realtime_hot), (SELECT count(*) FROM realtime_total)
-"""
+""".replace("{channel_cube}", CHANNEL_CUBE_WRITE)
 
 # Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
 # the writes of INGEST over all events at once, trending scores without view counts (those also hold the
@@ -501,14 +504,7 @@ channel_daily AS (
     ON CONFLICT (channel_id, day) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
 ),
-channel_cube AS (
-    INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
-    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
-           sum(duration_s::float8)
-    FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (category, day, language, channel_id) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+channel_cube AS ({channel_cube}
 ),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
@@ -569,7 +565,7 @@ realtime_total AS (
     ON CONFLICT (minute) DO UPDATE SET views = r.views + EXCLUDED.views
 )
 SELECT count(*) FROM stored
-"""
+""".replace("{channel_cube}", CHANNEL_CUBE_WRITE)
 
 # The seeded events' trending scores and view counts, for the videos in (%(after)s, %(upto)s].
 SEED_FOLD_COUNTS = """
