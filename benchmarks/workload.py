@@ -37,7 +37,7 @@ SUGGEST_KINDS = (
     "channel_prefix",  # a channel name's start
     "korean_prefix",  # 1-4 syllables of a Korean title's word
     "japanese_prefix",  # 1-3 characters of a Japanese title's run
-    "typo_prefix",  # 5-8 letters of a word with one slip (the typo-tolerant path)
+    "typo_prefix",  # 6-9 letters of a word, then one slip (the typo-tolerant path)
 )
 SUGGEST_PER_KIND = 40
 ORDERS = ("date", "views", "rating", "trending")
