@@ -14,7 +14,9 @@ A query is answered from the rollups, never from raw events, by metric group:
 
 Each group is one GROUP BY over its rollup; the rows are the dimension values the sort metric's group
 holds (sorted and cut in SQL, so a top of a million videos reads no more than it sends), the other
-groups' metrics read for those values. A time dimension is gap-free: every bucket of the range is a row,
+groups' metrics read for those values. The catalogue's top videos, and its top channels unfiltered or by
+a country or a device, are walked down their totals over all time instead (_top_videos_walk,
+_top_channels_walk). A time dimension is gap-free: every bucket of the range is a row,
 for each value of the second dimension (its SERIES_VALUES values with the most of the sort metric).
 """
 
@@ -387,6 +389,10 @@ def _answer_group(
         walked = _top_videos_walk(query, start, end)
         if walked is not None:
             return walked
+    if ordered and group == "views" and _walks_channels(query):
+        walked = _top_channels_walk(query, start, end)
+        if walked is not None:
+            return walked
     source = ENGAGEMENT_SOURCE if group == "engagement" else _view_source(query)
     sql, params = _group_sql(query, source, start, end, ordered=ordered, keys=keys)
     rows = _run(sql, params)
@@ -480,6 +486,82 @@ def _top_videos_walk(query: Query, start: date, end: date) -> Groups | None:
     sql, total_params = _group_sql(
         replace(query, dimensions=()), _view_source(replace(query, dimensions=())), start, end, ordered=False
     )
+    result.totals = _group_metrics("views", _run(sql, total_params)[0])
+    return result
+
+
+# The catalogue's top channels by views or watch time, unfiltered or by a country or a device, walked down
+# the level of the channels' totals over all time (analytics_channel_totals), each batch's sums over the
+# range read from the channels' daily rollup, or the daily rollup of the filtered field (the channels'
+# cube sums a whole category's or language's range faster than a walk could bound it). Not for
+# average_view_percentage: those rollups hold no watched duration.
+CHANNEL_WALK_SQL = {
+    metric: f"""
+    SELECT channel_id, CASE WHEN {level} > 0 THEN power({reports.LEVEL_BASE}::float8, {level}) ELSE 0 END
+    FROM analytics_channel_totals ORDER BY {level} DESC, channel_id DESC LIMIT %(batch)s OFFSET %(walked)s
+    """
+    for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
+}
+CHANNEL_SUMS_SQL = {
+    "": """
+    SELECT channel_id, sum(views), sum(watch_seconds) FROM analytics_channel_daily
+    WHERE channel_id = ANY(%(ids)s) AND day >= %(start)s AND day < %(end_excl)s
+    GROUP BY channel_id HAVING sum({metric}) > 0
+    """,
+    "dimension": """
+    SELECT channel_id, sum(views), sum(watch_seconds) FROM analytics_channel_daily_dim
+    WHERE channel_id = ANY(%(ids)s) AND dimension = %(dimension)s AND value = ANY(%(values)s)
+      AND day >= %(start)s AND day < %(end_excl)s
+    GROUP BY channel_id HAVING sum({metric}) > 0
+    """,
+}
+
+
+def _walks_channels(query: Query) -> bool:
+    metric, descending = _sort_metric(query)
+    return (
+        query.scope.kind == "catalogue"
+        and query.dimensions == ("channel",)
+        and descending
+        and metric in ("views", "watch_seconds")
+        and all(name == metric for name, _ in query.sort)
+        and "average_view_percentage" not in query.metrics
+        and (not query.filters or set(query.filters) in ({"country"}, {"device"}))
+    )
+
+
+def _top_channels_walk(query: Query, start: date, end: date) -> Groups | None:
+    metric, _ = _sort_metric(query)
+    params: dict[str, Any] = {"start": start, "end_excl": end + timedelta(days=1)}
+    sums_sql = CHANNEL_SUMS_SQL["dimension" if query.filters else ""].format(metric=metric)
+    for name, values in query.filters.items():
+        params.update(dimension=name, values=list(values))
+    with read_connection().cursor() as cursor:
+
+        def range_sums(ids: list[int]) -> list[tuple[Any, ...]]:
+            cursor.execute(sums_sql, {**params, "ids": ids})
+            return [
+                (float(views if metric == "views" else watch), int(channel_id), (views, watch, 0))
+                for channel_id, views, watch in cursor.fetchall()
+            ]
+
+        best = reports.walk_down_totals(
+            cursor,
+            CHANNEL_WALK_SQL[metric],
+            range_sums,
+            value=lambda row: row[0],
+            order=lambda row: (-row[0], row[1]),
+            wanted=query.start_index - 1 + query.max_results,
+        )
+    if best is None:
+        return None
+    result = Groups()
+    for _, channel_id, sums in best:
+        key = (str(channel_id),)
+        result.values[key] = _group_metrics("views", sums)
+        result.keys.append(key)
+    whole = replace(query, dimensions=())
+    sql, total_params = _group_sql(whole, _view_source(whole), start, end, ordered=False)
     result.totals = _group_metrics("views", _run(sql, total_params)[0])
     return result
 

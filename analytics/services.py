@@ -149,6 +149,7 @@ ROLLUPS_TABLES = (
     "analytics_tag_daily",
     "analytics_video_cube",
     "analytics_channel_cube",
+    "analytics_channel_totals",
     "analytics_cube",
     "analytics_video_retention",
     "analytics_realtime_video",

@@ -19,6 +19,17 @@ CHANNEL_CUBE_WRITE = """
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds"""
 
+# Each channel's totals over all time (migrations_sql/0036), from a batch's new events.
+CHANNEL_TOTALS_WRITE = """
+    INSERT INTO analytics_channel_totals AS t (channel_id, views, watch_seconds, views_level, watch_level)
+    SELECT channel_id, count(*), sum(watch_seconds), analytics_total_level(count(*)),
+           analytics_total_level(sum(watch_seconds))
+    FROM new_events GROUP BY channel_id ORDER BY channel_id
+    ON CONFLICT (channel_id) DO UPDATE
+        SET views = t.views + EXCLUDED.views, watch_seconds = t.watch_seconds + EXCLUDED.watch_seconds,
+            views_level = analytics_total_level(t.views + EXCLUDED.views),
+            watch_level = analytics_total_level(t.watch_seconds + EXCLUDED.watch_seconds)"""
+
 # One batch: stores its new events and folds exactly those into every rollup, the videos' view counts
 # and the trending scores.
 #
@@ -251,6 +262,9 @@ channel_daily AS (
 channel_cube AS ({channel_cube}
     RETURNING 1
 ),
+channel_totals AS ({channel_totals}
+    RETURNING 1
+),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
     SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
@@ -297,11 +311,12 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
        (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
        (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
-       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM channel_cube), (SELECT count(*) FROM global_dims),
+       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM channel_cube),
+       (SELECT count(*) FROM channel_totals), (SELECT count(*) FROM global_dims),
        (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube),
        (SELECT count(*) FROM retention_cold), (SELECT count(*) FROM retention_hot),
        (SELECT count(*) FROM realtime_cold), (SELECT count(*) FROM realtime_hot), (SELECT count(*) FROM realtime_total)
-""".replace("{channel_cube}", CHANNEL_CUBE_WRITE)
+""".replace("{channel_cube}", CHANNEL_CUBE_WRITE).replace("{channel_totals}", CHANNEL_TOTALS_WRITE)
 
 # Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
 # the writes of INGEST over all events at once, trending scores without view counts (those also hold the
@@ -357,6 +372,8 @@ channel_cube AS (
     SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
            sum(duration_s::float8)
     FROM all_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+),
+channel_totals AS ({channel_totals_all}
 ),
 global_dims AS (
     INSERT INTO analytics_daily_dim (day, dimension, value, views, watch_seconds)
@@ -417,7 +434,7 @@ trending AS (
     ON CONFLICT (video_id) DO UPDATE SET score_log = EXCLUDED.score_log, updated_at = now()
 )
 SELECT count(*) FROM all_events
-"""
+""".replace("{channel_totals_all}", CHANNEL_TOTALS_WRITE.replace("new_events", "all_events"))
 
 # The likes and comments per video and day recounted from every reaction and comment, into the emptied
 # table (the statement of migrations_sql/0025, which first filled it).
@@ -506,6 +523,8 @@ channel_daily AS (
 ),
 channel_cube AS ({channel_cube}
 ),
+channel_totals AS ({channel_totals}
+),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
     SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
@@ -565,7 +584,7 @@ realtime_total AS (
     ON CONFLICT (minute) DO UPDATE SET views = r.views + EXCLUDED.views
 )
 SELECT count(*) FROM stored
-""".replace("{channel_cube}", CHANNEL_CUBE_WRITE)
+""".replace("{channel_cube}", CHANNEL_CUBE_WRITE).replace("{channel_totals}", CHANNEL_TOTALS_WRITE)
 
 # The seeded events' trending scores and view counts, for the videos in (%(after)s, %(upto)s].
 SEED_FOLD_COUNTS = """

@@ -189,8 +189,8 @@ MODEL_SHAPES: dict[str, tuple[str, dict[str, str]]] = {
         "catalogue",
         {"dimensions": "video", "filters": "country==KR", "max_results": "25"},
     ),
-    # channels by a category or a language read the channels' cube (migrations_sql/0035); by a country,
-    # or with no filter, the videos' cube
+    # channels by a category or a language read the channels' cube (migrations_sql/0035); unfiltered or by
+    # a country, they are walked down their totals (migrations_sql/0036)
     "catalogue_top_channels_music": (
         "catalogue",
         {"dimensions": "channel", "filters": "category==music", "max_results": "25"},

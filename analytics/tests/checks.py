@@ -69,6 +69,13 @@ ROLLUP_FINGERPRINTS = {
     " channel_id, sum(views) AS views, sum(duration_seconds) AS d FROM analytics_video_cube GROUP BY 1, 2, 3, 4) s"
     " USING (category, day, language, channel_id) WHERE c.views IS DISTINCT FROM s.views"
     " OR c.duration_seconds IS DISTINCT FROM s.d",
+    "channel_totals": "SELECT md5(string_agg(concat_ws(':', channel_id, views, round(watch_seconds::numeric, 3),"
+    " views_level, watch_level), ',' ORDER BY channel_id)) FROM analytics_channel_totals",
+    # each channel's totals are its daily rows' sums (a count of the channels that differ)
+    "channel_totals_match": "SELECT count(*) FROM analytics_channel_totals t FULL JOIN (SELECT channel_id,"
+    " sum(views) AS v, sum(watch_seconds) AS w FROM analytics_channel_daily GROUP BY channel_id) d USING (channel_id)"
+    " WHERE t.views IS DISTINCT FROM d.v OR abs(t.watch_seconds - d.w) > 1e-6 * greatest(1, d.w)"
+    " OR t.views_level <> analytics_total_level(t.views) OR t.watch_level <> analytics_total_level(t.watch_seconds)",
     "retention": "SELECT md5(string_agg(concat_ws(':', video_id, day, reached, views), ',' ORDER BY video_id, day, reached))"
     " FROM analytics_video_retention",
     # the last 50 minutes' (a rebuild a moment later sees events past the hour that ingestion counted)

@@ -464,6 +464,56 @@ def test_top_videos_walked_down_their_totals_equal_the_aggregate(
     assert walked == aggregated and walked["rows"]
 
 
+@pytest.mark.parametrize("first_batch", [1, 200])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"dimensions": "channel"},
+        {"dimensions": "channel", "filters": "country==KR", "max_results": 1},
+        {"dimensions": "channel", "filters": "device==mobile,tv", "sort": "-watch_seconds"},
+        {
+            "dimensions": "channel",
+            "max_results": 1,
+            "start_index": 2,
+            "metrics": "views,likes,average_view_seconds",
+        },
+        {"dimensions": "channel", "compare": "previous_period", "start": "{ten_days_ago}"},
+    ],
+)
+def test_top_channels_walked_down_their_totals_equal_the_aggregate(
+    analyst, watched, monkeypatch, today, first_batch, params
+):
+    """The catalogue's top channels, unfiltered or by a country or a device, walked down the channels'
+    totals over all time (analytics_channel_totals) from the channels' daily rollups, are the rows and
+    totals the aggregate over the cubes gives."""
+    from analytics import reports
+
+    ten_days_ago = str(today - timedelta(days=10))
+    params = {k: v.format(ten_days_ago=ten_days_ago) if isinstance(v, str) else v for k, v in params.items()}
+    monkeypatch.setattr(reports, "TOP_WALK_FIRST", first_batch)
+    walks = []
+    walk = query._top_channels_walk
+    monkeypatch.setattr(query, "_top_channels_walk", lambda *args: walks.append(1) or walk(*args))
+    walked = analyst.get("/api/v1/analytics/report", params).json()
+    assert walks, "the walk did not answer"
+    monkeypatch.setattr(query, "_walks_channels", lambda _query: False)
+    aggregated = analyst.get("/api/v1/analytics/report", params).json()
+    assert walked == aggregated and walked["rows"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"dimensions": "channel", "filters": "category==music"},  # the channels' cube
+        {"dimensions": "channel", "filters": "country==KR;device==mobile"},  # two fields
+        {"dimensions": "channel", "metrics": "views,average_view_percentage"},  # no duration in the rollups
+    ],
+)
+def test_top_channels_not_walked(analyst, watched, monkeypatch, params):
+    monkeypatch.setattr(query, "_top_channels_walk", lambda *args: pytest.fail("walked"))
+    assert analyst.get("/api/v1/analytics/report", params).status_code == 200
+
+
 def test_a_compared_top_gives_the_earlier_values_of_its_own_rows(analyst, make_video, today):
     """The earlier range's values are those of this range's rows, also of a row outside the earlier
     range's own top."""
