@@ -437,20 +437,24 @@ WALK_SQL = {
 }
 
 
-def _walks_videos(query: Query) -> bool:
+def _walks(query: Query, dimension: str) -> bool:
+    """Whether the query is the catalogue's top of `dimension` by views or watch time, most first."""
     metric, descending = _sort_metric(query)
     return (
         query.scope.kind == "catalogue"
-        and query.dimensions == ("video",)
+        and query.dimensions == (dimension,)
         and descending
         and metric in ("views", "watch_seconds")
         and all(name == metric for name, _ in query.sort)
     )
 
 
+def _walks_videos(query: Query) -> bool:
+    return _walks(query, "video")
+
+
 def _top_videos_walk(query: Query, start: date, end: date) -> Groups | None:
     metric, _ = _sort_metric(query)
-    wanted = query.start_index - 1 + query.max_results
     source = Source("analytics_video_cube", "day", VALUE_SQL, ("views", "watch_seconds", "duration_seconds"))
     params: dict[str, Any] = {}
     where = _conditions(query, source, start, end, params)
@@ -458,34 +462,42 @@ def _top_videos_walk(query: Query, start: date, end: date) -> Groups | None:
         "SELECT video_id, sum(views), sum(watch_seconds), sum(duration_seconds) FROM analytics_video_cube "
         f"WHERE video_id = ANY(%(ids)s) AND {' AND '.join(where)} GROUP BY video_id HAVING sum({metric}) > 0"
     )
+    return _walked_top(query, start, end, walk_sql=WALK_SQL[metric], sums_sql=sums_sql, params=params)
+
+
+def _walked_top(
+    query: Query, start: date, end: date, *, walk_sql: str, sums_sql: str, params: dict[str, Any]
+) -> Groups | None:
+    """The top rows of the query walked down `walk_sql` ((id, bound), highest first: reports.walk_down_totals),
+    each batch's sums read by `sums_sql` ((id, views, watch seconds, duration) of `%(ids)s`, with `params`),
+    and the totals over every value; None where the walk would go too far."""
+    metric, _ = _sort_metric(query)
     with read_connection().cursor() as cursor:
 
         def range_sums(ids: list[int]) -> list[tuple[Any, ...]]:
             cursor.execute(sums_sql, {**params, "ids": ids})
             return [
-                (float(views if metric == "views" else watch), int(video_id), (views, watch, duration))
-                for video_id, views, watch, duration in cursor.fetchall()
+                (float(views if metric == "views" else watch), int(key), (views, watch, duration))
+                for key, views, watch, duration in cursor.fetchall()
             ]
 
-        # (metric, video id, sums), in the SQL's order: metric desc, id
+        # (metric, id, sums), in the SQL's order: metric desc, id
         best = reports.walk_down_totals(
             cursor,
-            WALK_SQL[metric],
+            walk_sql,
             range_sums,
             value=lambda row: row[0],
             order=lambda row: (-row[0], row[1]),
-            wanted=wanted,
+            wanted=query.start_index - 1 + query.max_results,
         )
     if best is None:
         return None
     result = Groups()
-    for _, video_id, sums in best:
-        key = (str(video_id),)
-        result.values[key] = _group_metrics("views", sums)
-        result.keys.append(key)
-    sql, total_params = _group_sql(
-        replace(query, dimensions=()), _view_source(replace(query, dimensions=())), start, end, ordered=False
-    )
+    for _, key, sums in best:
+        result.values[(str(key),)] = _group_metrics("views", sums)
+        result.keys.append((str(key),))
+    whole = replace(query, dimensions=())
+    sql, total_params = _group_sql(whole, _view_source(whole), start, end, ordered=False)
     result.totals = _group_metrics("views", _run(sql, total_params)[0])
     return result
 
@@ -504,12 +516,12 @@ CHANNEL_WALK_SQL = {
 }
 CHANNEL_SUMS_SQL = {
     "": """
-    SELECT channel_id, sum(views), sum(watch_seconds) FROM analytics_channel_daily
+    SELECT channel_id, sum(views), sum(watch_seconds), 0 FROM analytics_channel_daily
     WHERE channel_id = ANY(%(ids)s) AND day >= %(start)s AND day < %(end_excl)s
     GROUP BY channel_id HAVING sum({metric}) > 0
     """,
     "dimension": """
-    SELECT channel_id, sum(views), sum(watch_seconds) FROM analytics_channel_daily_dim
+    SELECT channel_id, sum(views), sum(watch_seconds), 0 FROM analytics_channel_daily_dim
     WHERE channel_id = ANY(%(ids)s) AND dimension = %(dimension)s AND value = ANY(%(values)s)
       AND day >= %(start)s AND day < %(end_excl)s
     GROUP BY channel_id HAVING sum({metric}) > 0
@@ -518,13 +530,8 @@ CHANNEL_SUMS_SQL = {
 
 
 def _walks_channels(query: Query) -> bool:
-    metric, descending = _sort_metric(query)
     return (
-        query.scope.kind == "catalogue"
-        and query.dimensions == ("channel",)
-        and descending
-        and metric in ("views", "watch_seconds")
-        and all(name == metric for name, _ in query.sort)
+        _walks(query, "channel")
         and "average_view_percentage" not in query.metrics
         and (not query.filters or set(query.filters) in ({"country"}, {"device"}))
     )
@@ -533,37 +540,10 @@ def _walks_channels(query: Query) -> bool:
 def _top_channels_walk(query: Query, start: date, end: date) -> Groups | None:
     metric, _ = _sort_metric(query)
     params: dict[str, Any] = {"start": start, "end_excl": end + timedelta(days=1)}
-    sums_sql = CHANNEL_SUMS_SQL["dimension" if query.filters else ""].format(metric=metric)
     for name, values in query.filters.items():
         params.update(dimension=name, values=list(values))
-    with read_connection().cursor() as cursor:
-
-        def range_sums(ids: list[int]) -> list[tuple[Any, ...]]:
-            cursor.execute(sums_sql, {**params, "ids": ids})
-            return [
-                (float(views if metric == "views" else watch), int(channel_id), (views, watch, 0))
-                for channel_id, views, watch in cursor.fetchall()
-            ]
-
-        best = reports.walk_down_totals(
-            cursor,
-            CHANNEL_WALK_SQL[metric],
-            range_sums,
-            value=lambda row: row[0],
-            order=lambda row: (-row[0], row[1]),
-            wanted=query.start_index - 1 + query.max_results,
-        )
-    if best is None:
-        return None
-    result = Groups()
-    for _, channel_id, sums in best:
-        key = (str(channel_id),)
-        result.values[key] = _group_metrics("views", sums)
-        result.keys.append(key)
-    whole = replace(query, dimensions=())
-    sql, total_params = _group_sql(whole, _view_source(whole), start, end, ordered=False)
-    result.totals = _group_metrics("views", _run(sql, total_params)[0])
-    return result
+    sums_sql = CHANNEL_SUMS_SQL["dimension" if query.filters else ""].format(metric=metric)
+    return _walked_top(query, start, end, walk_sql=CHANNEL_WALK_SQL[metric], sums_sql=sums_sql, params=params)
 
 
 def _group_metrics(group: str, sums: Iterable[Any]) -> dict[str, float]:
