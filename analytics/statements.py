@@ -9,7 +9,8 @@ Named parameters throughout: %(decay)s is the trending decay per hour and %(epoc
 (analytics.services.DECAY_PER_HOUR, TRENDING_EPOCH).
 """
 
-# The channels' cube (migrations_sql/0035) from a batch's new events, as INGEST and SEED_STORE write it.
+# The channels' cube (migrations_sql/0035) from a batch's new events, as INGEST and SEED_STORE write it
+# (and ROLLUPS_REBUILD from all events).
 CHANNEL_CUBE_WRITE = """
     INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
     SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
@@ -367,11 +368,7 @@ channel_daily AS (
     INSERT INTO analytics_channel_daily (channel_id, day, views, watch_seconds)
     SELECT channel_id, day, count(*), sum(watch_seconds) FROM all_events GROUP BY 1, 2 ORDER BY 1, 2
 ),
-channel_cube AS (
-    INSERT INTO analytics_channel_cube (category, day, language, channel_id, views, watch_seconds, duration_seconds)
-    SELECT category, day, coalesce(nullif(language, ''), 'zz'), channel_id, count(*), sum(watch_seconds),
-           sum(duration_s::float8)
-    FROM all_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+channel_cube AS ({channel_cube_all}
 ),
 channel_totals AS ({channel_totals_all}
 ),
@@ -434,7 +431,9 @@ trending AS (
     ON CONFLICT (video_id) DO UPDATE SET score_log = EXCLUDED.score_log, updated_at = now()
 )
 SELECT count(*) FROM all_events
-""".replace("{channel_totals_all}", CHANNEL_TOTALS_WRITE.replace("new_events", "all_events"))
+""".replace("{channel_cube_all}", CHANNEL_CUBE_WRITE.replace("new_events", "all_events")).replace(
+    "{channel_totals_all}", CHANNEL_TOTALS_WRITE.replace("new_events", "all_events")
+)
 
 # The likes and comments per video and day recounted from every reaction and comment, into the emptied
 # table (the statement of migrations_sql/0025, which first filled it).

@@ -451,15 +451,21 @@ def test_buckets_of_each_time_dimension():
 def test_top_videos_walked_down_their_totals_equal_the_aggregate(
     analyst, watched, monkeypatch, first_batch, params
 ):
+    assert_walk_equals_aggregate(analyst, monkeypatch, "videos", params, first_batch=first_batch)
+
+
+def assert_walk_equals_aggregate(analyst, monkeypatch, kind: str, params: dict, *, first_batch: int) -> None:
+    """The report of `params` answered by the walk of `kind` (videos or channels, batches from
+    `first_batch`) is the one the aggregate gives, and has rows."""
     from analytics import reports
 
     monkeypatch.setattr(reports, "TOP_WALK_FIRST", first_batch)
     walks = []
-    walk = query._top_videos_walk
-    monkeypatch.setattr(query, "_top_videos_walk", lambda *args: walks.append(1) or walk(*args))
+    walk = getattr(query, f"_top_{kind}_walk")
+    monkeypatch.setattr(query, f"_top_{kind}_walk", lambda *args: walks.append(1) or walk(*args))
     walked = analyst.get("/api/v1/analytics/report", params).json()
     assert walks, "the walk did not answer"
-    monkeypatch.setattr(query, "_walks_videos", lambda _query: False)
+    monkeypatch.setattr(query, f"_walks_{kind}", lambda _query: False)
     aggregated = analyst.get("/api/v1/analytics/report", params).json()
     assert walked == aggregated and walked["rows"]
 
@@ -486,19 +492,9 @@ def test_top_channels_walked_down_their_totals_equal_the_aggregate(
     """The catalogue's top channels, unfiltered or by a country or a device, walked down the channels'
     totals over all time (analytics_channel_totals) from the channels' daily rollups, are the rows and
     totals the aggregate over the cubes gives."""
-    from analytics import reports
-
     ten_days_ago = str(today - timedelta(days=10))
     params = {k: v.format(ten_days_ago=ten_days_ago) if isinstance(v, str) else v for k, v in params.items()}
-    monkeypatch.setattr(reports, "TOP_WALK_FIRST", first_batch)
-    walks = []
-    walk = query._top_channels_walk
-    monkeypatch.setattr(query, "_top_channels_walk", lambda *args: walks.append(1) or walk(*args))
-    walked = analyst.get("/api/v1/analytics/report", params).json()
-    assert walks, "the walk did not answer"
-    monkeypatch.setattr(query, "_walks_channels", lambda _query: False)
-    aggregated = analyst.get("/api/v1/analytics/report", params).json()
-    assert walked == aggregated and walked["rows"]
+    assert_walk_equals_aggregate(analyst, monkeypatch, "channels", params, first_batch=first_batch)
 
 
 @pytest.mark.parametrize(
