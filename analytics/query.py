@@ -507,13 +507,6 @@ def _walked_top(
 # range read from the channels' daily rollup, or the daily rollup of the filtered field (the channels'
 # cube sums a whole category's or language's range faster than a walk could bound it). Not for
 # average_view_percentage: those rollups hold no watched duration.
-CHANNEL_WALK_SQL = {
-    metric: f"""
-    SELECT channel_id, CASE WHEN {level} > 0 THEN power({reports.LEVEL_BASE}::float8, {level}) ELSE 0 END
-    FROM analytics_channel_totals ORDER BY {level} DESC, channel_id DESC LIMIT %(batch)s OFFSET %(walked)s
-    """
-    for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
-}
 CHANNEL_SUMS_SQL = {
     "": """
     SELECT channel_id, sum(views), sum(watch_seconds), 0 FROM analytics_channel_daily
@@ -543,7 +536,9 @@ def _top_channels_walk(query: Query, start: date, end: date) -> Groups | None:
     for name, values in query.filters.items():
         params.update(dimension=name, values=list(values))
     sums_sql = CHANNEL_SUMS_SQL["dimension" if query.filters else ""].format(metric=metric)
-    return _walked_top(query, start, end, walk_sql=CHANNEL_WALK_SQL[metric], sums_sql=sums_sql, params=params)
+    return _walked_top(
+        query, start, end, walk_sql=reports.CHANNEL_TOTALS_WALK_SQL[metric], sums_sql=sums_sql, params=params
+    )
 
 
 def _group_metrics(group: str, sums: Iterable[Any]) -> dict[str, float]:

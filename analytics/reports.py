@@ -379,6 +379,10 @@ def _top_views(request: TopRequest, params: dict[str, Any]) -> list[tuple[Any, .
         if rows is not None:
             return rows
     if request.dimension == "channel" and set(request.filters) <= {"channel"}:
+        if not request.filters:
+            rows = _top_channels_by_totals(request, params, value_column)
+            if rows is not None:
+                return rows
         # channels from their own daily rollup: at most one row per channel and day, not one per video and hour
         channel_filter = "AND channel_id = ANY(%(channel)s)" if "channel" in request.filters else ""
         params["channel"] = request.filters.get("channel")
@@ -471,6 +475,21 @@ RANGE_SUMS_SQL = {
         for metric in ("likes", "comments")
     },
 }
+# The channels' walk (`top` by channel, and the query model's top channels: analytics.query): channels
+# down the level of their totals over all time (analytics_channel_totals), each batch's sums over the
+# range from the channels' daily rollup (a channel's deleted videos' views included, as in its rollups).
+CHANNEL_TOTALS_WALK_SQL = {
+    metric: f"""
+    SELECT channel_id, CASE WHEN {level} > 0 THEN power({LEVEL_BASE}::float8, {level}) ELSE 0 END
+    FROM analytics_channel_totals ORDER BY {level} DESC, channel_id DESC LIMIT %(batch)s OFFSET %(walked)s
+    """
+    for metric, level in (("views", "views_level"), ("watch_seconds", "watch_level"))
+}
+CHANNEL_RANGE_SUMS_SQL = """
+    SELECT channel_id, sum({metric}) FROM analytics_channel_daily
+    WHERE channel_id = ANY(%(ids)s) AND day >= %(start)s AND day < %(end_excl)s
+    GROUP BY channel_id HAVING sum({metric}) > 0
+"""
 RANGE_TOTAL_SQL = {
     # every view of the range, once (each event is in the category rollup once)
     **{
@@ -491,16 +510,34 @@ def _top_videos_by_totals(
 ) -> list[tuple[Any, ...]] | None:
     """The top videos of the range, as the aggregate would give them (value, metric, total); None when the
     walk would pass TOP_WALK_MAX videos."""
+    return _top_by_totals(request, params, metric, TOTALS_WALK_SQL[metric], RANGE_SUMS_SQL[metric])
+
+
+def _top_channels_by_totals(
+    request: TopRequest, params: dict[str, Any], metric: str
+) -> list[tuple[Any, ...]] | None:
+    """The top channels of the range by views or watch time, as the aggregate of the channels' daily
+    rollup would give them (value, metric, total); None when the walk would pass TOP_WALK_MAX channels."""
+    return _top_by_totals(
+        request, params, metric, CHANNEL_TOTALS_WALK_SQL[metric], CHANNEL_RANGE_SUMS_SQL.format(metric=metric)
+    )
+
+
+def _top_by_totals(
+    request: TopRequest, params: dict[str, Any], metric: str, walk_sql: str, sums_sql: str
+) -> list[tuple[Any, ...]] | None:
+    """The top ids of the range walked down `walk_sql` ((id, bound)), each batch's sums over the range read
+    by `sums_sql` ((id, metric) of `%(ids)s`); rows (id as text, metric, total over every id)."""
     with read_connection().cursor() as cursor:
 
         def range_sums(ids: list[int]) -> list[tuple[Any, ...]]:
-            cursor.execute(RANGE_SUMS_SQL[metric], {**params, "ids": ids})
-            return [(float(m), str(video_id)) for video_id, m in cursor.fetchall()]
+            cursor.execute(sums_sql, {**params, "ids": ids})
+            return [(float(m), str(key)) for key, m in cursor.fetchall()]
 
-        # (metric, video id as text), in the aggregate's order: metric desc, text
+        # (metric, id as text), in the aggregate's order: metric desc, text
         best = walk_down_totals(
             cursor,
-            TOTALS_WALK_SQL[metric],
+            walk_sql,
             range_sums,
             value=lambda row: row[0],
             order=lambda row: (-row[0], row[1]),

@@ -309,18 +309,24 @@ def test_top_permissions_and_validation(owner_client, make_user, client_for, wat
 
 
 @pytest.mark.parametrize(("first_batch", "walk_max"), [(1, 40_000), (2, 40_000), (200, 40_000), (1, 2)])
-def test_top_videos_walked_by_their_totals_equal_the_aggregate(
-    make_video, monkeypatch, first_batch, walk_max
+def test_top_videos_and_channels_walked_by_their_totals_equal_the_aggregate(
+    make_video, owner, monkeypatch, first_batch, walk_max
 ):
-    """`top` by video walks videos by their all-time totals (analytics_video_totals, kept by triggers) and
-    stops once no video further down can reach the rows: the same rows, ties and totals as the aggregate,
-    whatever the batch size, with views old and new so that the totals order differs from the range's (and
-    past TOP_WALK_MAX, the aggregate itself)."""
+    """`top` by video walks videos by their all-time totals (analytics_video_totals, kept by triggers), and
+    `top` by channel the channels by theirs (analytics_channel_totals), and each stops once nothing further
+    down can reach the rows: the same rows, ties and totals as the aggregate, whatever the batch size, with
+    views old and new so that the totals order differs from the range's (and past TOP_WALK_MAX, the
+    aggregate itself). Seven channels, one of them with two videos."""
     from analytics import reports
+    from api import services
 
     monkeypatch.setattr(reports, "TOP_WALK_FIRST", first_batch)
     monkeypatch.setattr(reports, "TOP_WALK_MAX", walk_max)
-    videos = [make_video(title=f"walk {n}") for n in range(8)]
+    channels = [
+        services.channel_create(owner=owner, handle=f"walker{n}", name=f"Walker {n}", country="kr")
+        for n in range(7)
+    ]
+    videos = [make_video(title=f"walk {n}", channel=channels[min(n, 6)]) for n in range(8)]
     now = datetime.now(UTC).replace(minute=10, second=0, microsecond=0) - timedelta(hours=1)
     # (days ago, views) per video: some heavy long ago and light lately, two tied in the range
     plan = [
@@ -343,24 +349,33 @@ def test_top_videos_walked_by_their_totals_equal_the_aggregate(
     with connection.cursor() as cursor:
         cursor.execute(ROLLUP_FINGERPRINTS["totals_match_hourly"])
         assert cursor.fetchone()[0] == 0  # the triggers kept the totals
-    for days, metric, limit in ((7, "views", 3), (7, "watch_seconds", 2), (28, "views", 5), (1, "views", 10)):
-        request = reports.TopRequest(
-            start=TODAY - timedelta(days=days - 1),
-            end=TODAY,
-            metric=metric,
-            dimension="video",
-            limit=limit,
-            filters={},
+    walks = []
+    for name in ("_top_videos_by_totals", "_top_channels_by_totals"):
+        walk = getattr(reports, name)
+        monkeypatch.setattr(
+            reports, name, lambda *args, _walk=walk, _name=name: walks.append(_name) or _walk(*args)
         )
-        walked = reports.top_report(request=request)
-        params = {"start": request.start, "end_excl": request.end + timedelta(days=1), "limit": limit}
-        source, value = reports._top_source(request, params, metric)
-        expected = reports._run(
-            f"SELECT {value} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () FROM ({source}) s "
-            "JOIN api_video v ON v.id = s.video_id GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s",
-            params,
-        )
-        assert walked == reports._top_shape(request, expected), (days, metric, limit)
+    shapes = ((7, "views", 3), (7, "watch_seconds", 2), (28, "views", 5), (1, "views", 10), (28, "views", 1))
+    for dimension in ("video", "channel"):
+        for days, metric, limit in shapes:
+            request = reports.TopRequest(
+                start=TODAY - timedelta(days=days - 1),
+                end=TODAY,
+                metric=metric,
+                dimension=dimension,
+                limit=limit,
+                filters={},
+            )
+            walked = reports.top_report(request=request)
+            params = {"start": request.start, "end_excl": request.end + timedelta(days=1), "limit": limit}
+            source, value = reports._top_source(request, params, metric)
+            expected = reports._run(
+                f"SELECT {value} AS value, sum(s.m) AS m, sum(sum(s.m)) OVER () FROM ({source}) s "
+                "JOIN api_video v ON v.id = s.video_id GROUP BY 1 ORDER BY m DESC, value LIMIT %(limit)s",
+                params,
+            )
+            assert walked == reports._top_shape(request, expected), (dimension, days, metric, limit)
+    assert walks == ["_top_videos_by_totals"] * len(shapes) + ["_top_channels_by_totals"] * len(shapes)
 
 
 def test_likes_and_comments_follow_every_write_and_match_the_catalogue(
