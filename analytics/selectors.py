@@ -50,7 +50,9 @@ def trending(
     category: list[str] | None = None,
     language: list[str] | None = None,
 ) -> list[TrendingHit]:
-    """Top videos of a window: `now` by decayed score (index order on score_log), `24h`/`7d` by views
+    """Top videos of a window: `now` by decayed score (in the order of analytics_video_trending_order, the
+    index that also orders search by trending, bounded above the never-viewed videos' NULL: migrations_sql/0015,
+    0037), `24h`/`7d` by views
     summed from the hourly rollups. Each row: video id, score, views in the window (24 hours for `now`)."""
     filters: list[str] = []
     params: dict[str, Any] = {"limit": limit, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
@@ -67,8 +69,8 @@ def trending(
                    (SELECT coalesce(sum(h.views), 0) FROM analytics_video_hourly h
                     WHERE h.video_id = t.video_id AND h.hour > now() - interval '24 hours') AS views
             FROM analytics_video_trending t JOIN api_video v ON v.id = t.video_id
-            WHERE t.score_log IS NOT NULL AND {where}
-            ORDER BY t.score_log DESC, t.video_id DESC LIMIT %(limit)s
+            WHERE coalesce(t.score_log, '-1e308'::float8) > '-1e308'::float8 AND {where}
+            ORDER BY coalesce(t.score_log, '-1e308'::float8) DESC, t.video_id DESC LIMIT %(limit)s
             """,
             params,
         )

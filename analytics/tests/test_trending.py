@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -147,3 +148,35 @@ def test_responses_are_cached_for_a_few_seconds(anon, scene, settings):
     assert other.json()["results"][0]["id"] == videos["week"].pk
     settings.ANALYTICS_TRENDING_CACHE_SECONDS = 0
     assert anon.get("/api/v1/trending/videos", {"window": "now", "limit": 3})["Cache-Control"] == "no-cache"
+
+
+def test_now_walks_the_trending_order_index_and_skips_the_never_viewed(anon, scene, make_video):
+    """`now` reads analytics_video_trending_order (migrations_sql/0037) from the top, bounded above the
+    never-viewed videos' NULL scores: an index condition and no sort, whatever the table's size (the
+    planner is kept off the sequential scan and the sort it would take on a few rows)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    videos, _ = scene
+    never = make_video(title="never viewed", region="KR")
+    with CaptureQueriesContext(connection) as captured:
+        body = anon.get("/api/v1/trending/videos", {"window": "now", "limit": 100}).json()
+    listed = [row["id"] for row in body["results"]]
+    assert never.pk not in listed and sorted(listed) == sorted(v.pk for v in videos.values())
+    (statement,) = [q["sql"] for q in captured.captured_queries if "analytics_video_trending t" in q["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement)
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    nodes = list(_nodes(plan))
+    scans = [n for n in nodes if n.get("Index Name") == "analytics_video_trending_order"]
+    assert scans and "-1e+308" in scans[0].get("Index Cond", ""), nodes
+    assert not any(n["Node Type"] in ("Sort", "Incremental Sort") for n in nodes)
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
