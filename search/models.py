@@ -13,6 +13,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from search.expressions import Shingles
+
 # Popularity tiers (pop_tier: half-decades of views) grouped so that each group is one scan of the sample:
 # the rare top tiers together, then one tier each, the unseen and nearly unseen videos together. A group
 # is (name, lookup, tier); its condition is `pop_tier <lookup> <tier>`.
@@ -61,6 +63,19 @@ def tier_indexes() -> list[GinIndex]:
     return indexes
 
 
+def shingle_indexes() -> list[GinIndex]:
+    """The documents' shingles (vs_shingles: each pair of adjacent lexemes) with the common filters, over
+    every document and over each tier group's: a phrase search's candidates are the documents holding its
+    pairs (search.selectors.phrase_shingles)."""
+    columns = (Shingles(models.F("document")), models.F("category"), models.F("language"), models.F("region"))
+    indexes = [GinIndex(*columns, name="search_document_shingles_gin")]
+    for name, lookup, tier in TIER_GROUPS:
+        indexes.append(
+            GinIndex(*columns, name=f"search_shi_t{name}_gin", condition=tier_condition(lookup, tier))
+        )
+    return indexes
+
+
 class SearchDocument(models.Model):
     video = models.OneToOneField(
         "api.Video",
@@ -104,6 +119,7 @@ class SearchDocument(models.Model):
             # each through indexes of its own documents only, so a word's posting list in a tier holds
             # that tier's matches and no scan walks the others'.
             *tier_indexes(),
+            *shingle_indexes(),
             # the tiers of a browse with no indexed condition (no words, no category, language, region
             # or metadata filter)
             models.Index(fields=["-pop_tier", "-video"], name="search_document_tier_idx"),

@@ -240,9 +240,12 @@ def match(
         matched = documents
     else:
         matched = documents.filter(TsMatch(tsquery)) if tsquery else documents.none()
-        if tsquery and forms is not None and forms.narrow:
-            # the indexes find the documents of its less common words, each checked for the whole query
-            matched = documents.filter(TsMatch(forms.narrow), TsMatch(tsquery, indexed=False))
+        if tsquery and forms is not None and (forms.narrow or forms.shingles):
+            # the indexes find the documents of its less common words and of its phrases' shingles, each
+            # checked for the whole query
+            found = [TsMatch(forms.narrow)] if forms.narrow else []
+            found += [TsMatch(forms.shingles, shingles=True)] if forms.shingles else []
+            matched = documents.filter(*found, TsMatch(tsquery, indexed=False))
     relevance = request.order == "relevance" and bool(tsquery)
     summary = count_and_facets(
         matched,
@@ -620,9 +623,13 @@ class QueryForms:
     written: str
     stemmed: dict[str, str] = field(default_factory=dict)
     headline: dict[str, str] = field(default_factory=dict)
-    # the AND of the query's groups but its most common words, which the indexes find; `match` then checks
-    # each of them (narrow_groups). None: the indexes find `match` itself.
+    # the AND of the query's groups but its most common words (narrow_groups) and its phrases, which the
+    # indexes of the documents find; `match` then checks each of them. None: the indexes find `match`
+    # itself (or the shingles alone).
     narrow: str | None = None
+    # the AND of its phrases' shingles (phrase_shingles), which the shingles' indexes find; `match` then
+    # checks each document
+    shingles: str | None = None
 
 
 # A query of many words: its common words' posting lists are long and say little (`short`, `film`, `beats`
@@ -664,6 +671,30 @@ def narrow_groups(candidates: list[int], counts: list[int], documents: float, gr
     return kept
 
 
+# A phrase's match tsquery as PostgreSQL writes it: its forms OR'd, each a chain of quoted lexemes
+# (quotes doubled inside) joined by `<->` or `<N>` (a stemmer's stopword between): anything else (a
+# prefix, a weight, an exclusion, a synonym's lone word) has no shingles to find it by.
+LEXEME = r"'(?:[^'\\]|'')*'"
+PHRASE_CHAIN = re.compile(rf"{LEXEME}(?: <(?:-|\d+)> {LEXEME})+")
+CHAIN_STEP = re.compile(rf"({LEXEME}) <(-|\d+)> (?=({LEXEME}))")
+
+
+def phrase_shingles(group_tsquery: str) -> str | None:
+    """The tsquery of the shingles (vs_shingles: 'a b' for the lexemes a and b at adjacent positions)
+    that every document matching `group_tsquery` holds: of each of its forms, the pairs joined by `<->`;
+    None where a form has none (a single word, only `<N>` steps, anything but a chain)."""
+    forms = group_tsquery.split(" | ")
+    shingled = []
+    for form in forms:
+        if not PHRASE_CHAIN.fullmatch(form):
+            return None
+        pairs = [f"'{a[1:-1]} {b[1:-1]}'" for a, step, b in CHAIN_STEP.findall(form) if step == "-"]
+        if not pairs:
+            return None
+        shingled.append(" & ".join(dict.fromkeys(pairs)))
+    return " | ".join(f"( {form} )" for form in dict.fromkeys(shingled))
+
+
 def analyse(
     parsed: ParsedQuery, *, estimate: bool = False, languages: Sequence[str] | None = None
 ) -> tuple[QueryForms, dict[str, str], float | None]:
@@ -681,9 +712,11 @@ def analyse(
         expression, form_params = tsquery_sql(parsed, form)
         expressions.append(f"({expression})::text")
         tsquery_params += form_params
-    # with groups that may be left to a check: each group's tsquery, and those words' documents
+    # with groups that may be left to a check, or with a phrase: each group's tsquery (and those words'
+    # documents)
     narrowing = narrowing_candidates(parsed)
-    for group in parsed.groups if narrowing else []:
+    phrased = any(term.phrase and not term.negated for term in parsed.terms)
+    for group in parsed.groups if narrowing or phrased else []:
         expression, form_params = tsquery_sql(ParsedQuery([group]), forms[0])
         expressions.append(f"({expression})::text")
         tsquery_params += form_params
@@ -701,19 +734,50 @@ def analyse(
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *tsquery_params])
         texts, unknown, counts, estimated = cursor.fetchone()
-    narrow = None
+    narrow = shingles = None
+    group_texts = texts[len(forms) :]
     if narrowing:
-        group_texts = texts[len(forms) :]
         *word_counts, documents = counts
         chosen = narrow_groups(narrowing, word_counts, documents, len(parsed.groups))
         if chosen and all(group_texts[i] for i in chosen):
             narrow = " & ".join(f"( {group_texts[i]} )" for i in chosen)
+    if phrased:
+        narrow, shingles = _phrase_narrowing(parsed, group_texts, narrow)
     matching, written = texts[0] or "", texts[1]
     # a form that lost every word (stemmers drop their stopwords) ranks and marks by the matching query
     stemmed = {language: texts[2 + 2 * i] or matching for i, language in enumerate(used)}
     headline = {language: texts[3 + 2 * i] or matching for i, language in enumerate(used)}
-    forms_found = QueryForms(matching, written or matching, stemmed, headline, narrow if matching else None)
+    forms_found = QueryForms(
+        matching,
+        written or matching,
+        stemmed,
+        headline,
+        narrow if matching else None,
+        shingles if matching else None,
+    )
     return forms_found, dict(unknown), estimated
+
+
+def _phrase_narrowing(
+    parsed: ParsedQuery, group_texts: list[str], narrow: str | None
+) -> tuple[str | None, str | None]:
+    """The documents' and the shingles' index conditions of a query with a phrase: the phrases' shingles
+    (phrase_shingles), and the query's other groups that the indexes are to find (`narrow`'s where the
+    common words are left out, else every group with no exclusion), as (narrow, shingles); `narrow` as
+    it was where no phrase has shingles."""
+    shingled = {i: phrase_shingles(text) for i, text in enumerate(group_texts) if text}
+    shingled = {i: text for i, text in shingled.items() if text}
+    if not shingled:
+        return narrow, None
+    kept = [
+        f"( {text} )"
+        for i, (group, text) in enumerate(zip(parsed.groups, group_texts, strict=True))
+        if i not in shingled
+        and text
+        and not any(term.negated for term in group)
+        and (narrow is None or f"( {text} )" in narrow)
+    ]
+    return " & ".join(kept) or None, " & ".join(f"( {text} )" for text in shingled.values())
 
 
 def spelling_corrections(unknown: dict[str, str]) -> dict[str, str]:

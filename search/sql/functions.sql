@@ -80,6 +80,18 @@ BEGIN
 END;
 $$;
 
+-- The document's shingles: each pair of lexemes at adjacent positions, as one lexeme 'a b' (no positions).
+-- `a <-> b` matches a document exactly where 'a b' is among its shingles, so a phrase search finds its
+-- candidates through the shingles' indexes (search.models.shingle_indexes) instead of reading every
+-- document that holds both words to check their positions (`"explained minutes"`: 48,000 documents read,
+-- none matching, 108 ms). Pairs across the document's parts (stems, words as written, fields) are those
+-- that `<->` also finds there.
+CREATE OR REPLACE FUNCTION vs_shingles(doc tsvector) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN (SELECT coalesce(array_to_tsvector(array_agg(DISTINCT a.lexeme || ' ' || b.lexeme)), ''::tsvector)
+            FROM (SELECT lexeme, unnest(positions) AS pos FROM unnest(doc)) AS a
+            JOIN (SELECT lexeme, unnest(positions) AS pos FROM unnest(doc)) AS b ON b.pos = a.pos + 1);
+
 -- The words for did-you-mean: titles, tags and channel names, as written, accents folded.
 CREATE OR REPLACE FUNCTION vs_words(title text, tags text[], channel_name text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -308,3 +308,37 @@ def test_a_query_of_many_words_is_found_through_its_less_common_words(seeded, db
             for key in ("total", "facets"):
                 assert through_rare[key] == through_all[key], (q, key)
             assert [r["id"] for r in through_rare["results"]] == [r["id"] for r in through_all["results"]]
+
+
+def test_a_phrase_is_found_through_its_shingles(seeded, db, anon, monkeypatch):
+    """Phrases of two words from titles, and two words of a title that are not adjacent: each tier group's
+    scan goes through its own index of the documents' shingles (search.models.shingle_indexes), each
+    document found checked for the whole query; the answer is the one the documents' indexes give (which
+    read every document holding both words to check their positions)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT split_part(v.title, ' ', 1), split_part(v.title, ' ', 2), split_part(v.title, ' ', 4) "
+            "FROM api_video v WHERE v.language = 'en' AND v.title ~ '^[A-Za-z]{4,} [A-Za-z]{4,} [A-Za-z]+ [A-Za-z]{4,}' "
+            "ORDER BY v.id LIMIT 3"
+        )
+        words = cursor.fetchall()
+    queries = [f'"{a} {b}"' for a, b, _ in words] + [f'"{a} {d}"' for a, _, d in words]
+    assert len(queries) == 6
+    for q in queries:
+        nodes = sample_plan(anon, "/api/v1/search/videos", {"q": q})
+        scanned = [n["Index Name"] for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+        assert len(scanned) == len(TIER_GROUPS), (q, scanned)
+        assert all(name.startswith("search_shi_t") for name in scanned), (q, scanned)
+        assert any("ts_match_vq" in n.get("Filter", "") for n in nodes), q
+    for order in ("relevance", "date"):
+        for q in queries:
+            params = {"q": q, "order": order, "facets": "category,language", "page_size": 20}
+            through_shingles = anon.get("/api/v1/search/videos", params).json()
+            monkeypatch.setattr(selectors, "phrase_shingles", lambda text: None)
+            through_documents = anon.get("/api/v1/search/videos", params).json()
+            monkeypatch.undo()
+            for key in ("total", "facets"):
+                assert through_shingles[key] == through_documents[key], (q, key)
+            assert [r["id"] for r in through_shingles["results"]] == [
+                r["id"] for r in through_documents["results"]
+            ]
