@@ -513,17 +513,43 @@ def test_many_viewers_are_estimated_from_a_sample(owner_client, make_video, chan
         cursor.execute(f"SELECT to_char(day, 'YYYY-MM-DD'), count(*) FROM {table} GROUP BY 1")
         per_day = dict(cursor.fetchall())
     assert {row[0]: row[1] for row in daily["rows"] if row[1]} == per_day  # exact by day
-    weekly = owner_client.get(url, {"metrics": "unique_viewers", "granularity": "week"}).json()
-    assert weekly["totals"]["unique_viewers"] == in_sample * 16
-    # each week from the sample where it holds VIEWER_SAMPLE_ENOUGH, else exact (which weeks those are
-    # depends on the weekday the test runs on: a sum over the weeks is no bound)
+    # each week from the sixteenth where it holds VIEWER_SAMPLE_ENOUGH, else from the smallest share of
+    # the hash range expected to hold it with a tenth to spare where it does, else exact (which weeks
+    # take which depends on the weekday the test runs on: a sum over the weeks is no bound)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT to_char(date_trunc('week', day), 'YYYY-MM-DD'), count(DISTINCT viewer_hash),"
-            f" count(DISTINCT viewer_hash) FILTER (WHERE (viewer_hash & 15) = 0) FROM {table} GROUP BY 1"
+            f" count(DISTINCT viewer_hash) FILTER (WHERE (viewer_hash & 15) = 0),"
+            " ARRAY[count(DISTINCT viewer_hash) FILTER (WHERE viewer_hash < -(2^63)::numeric + 2^64 / 8),"
+            " count(DISTINCT viewer_hash) FILTER (WHERE viewer_hash < -(2^63)::numeric + 2^64 / 4),"
+            " count(DISTINCT viewer_hash) FILTER (WHERE viewer_hash < 0)]"
+            f" FROM {table} GROUP BY ROLLUP (1)"
         )
-        per_week = {week: sampled * 16 if sampled >= 10 else n for week, n, sampled in cursor.fetchall()}
-    assert {row[0]: row[1] for row in weekly["rows"] if row[1]} == per_week
+        weeks = {week: (n, sixteenth, below) for week, n, sixteenth, below in cursor.fetchall()}
+
+    def by_rule(enough: int, n: int, sixteenth: int, below: list[int]) -> tuple[int, str]:
+        if sixteenth >= enough:
+            return sixteenth * 16, "sixteenth"
+        for share, held in zip((1 / 8, 1 / 4, 1 / 2), below, strict=True):
+            if sixteenth * 16 * share >= 1.1 * enough:
+                return (round(held / share), f"share {share}") if held >= enough else (n, "exact")
+        return n, "exact"
+
+    ways = set()
+    for enough in (10, 60):  # 60: the range's sixteenth (~50) holds too few, an eighth of the range enough
+        monkeypatch.setattr(reports, "VIEWER_SAMPLE_ENOUGH", enough)
+        weekly = owner_client.get(url, {"metrics": "unique_viewers", "granularity": "week"}).json()
+        expected = {week: by_rule(enough, *counts) for week, counts in weeks.items()}
+        ways |= {way for _, way in expected.values()}
+        assert weekly["totals"]["unique_viewers"] == expected[None][0], enough
+        assert {row[0]: row[1] for row in weekly["rows"] if row[1]} == {
+            week: n for week, (n, _) in expected.items() if week is not None
+        }, enough
+        assert weekly.get("estimated") == (
+            ["unique_viewers"] if any(way != "exact" for _, way in expected.values()) else None
+        )
+    assert {"sixteenth", "share 0.125"} <= ways, ways
+    monkeypatch.setattr(reports, "VIEWER_SAMPLE_ENOUGH", 10)
     model = owner_client.get(url, {"metrics": "views,unique_viewers", "dimensions": "week"}).json()
     assert model["estimated"] == ["unique_viewers"]
     assert model["totals"]["unique_viewers"] == in_sample * 16
