@@ -479,7 +479,9 @@ def test_likes_and_comments_follow_every_write_and_match_the_catalogue(
 def test_many_viewers_are_estimated_from_a_sample(owner_client, make_video, channel, monkeypatch, kind):
     """A video's or a channel's distinct viewers are exact while few; past VIEWER_SAMPLE_ENOUGH in the
     sample of hashes 0 modulo 16 they are the sample's count times 16 over the range and in each week or
-    month, and the report and the query model say `estimated`. By day each bucket stays exact."""
+    month; where that sample holds fewer but an eighth, a quarter or a half of the hash range holds
+    enough, that share's count divided by the share; and the report and the query model say `estimated`.
+    By day each bucket stays exact."""
     from analytics import reports
 
     videos = [make_video(title="a"), make_video(title="b")]
