@@ -201,10 +201,8 @@ def query_languages(filtered: Collection[str] | None = None) -> list[str]:
 
 def _either(a_sql: str, b_sql: str) -> str:
     """`a || b`, or `a` alone where both forms are the same: a repeated lexeme would double the work of
-    the GIN scan and of ranking."""
-    return (
-        f"(SELECT CASE WHEN a = b THEN a ELSE a || b END FROM (SELECT {a_sql} AS a, {b_sql} AS b) AS forms)"
-    )
+    the GIN scan and of ranking (vs_either, search/sql/functions.sql)."""
+    return f"vs_either({a_sql}, {b_sql})"
 
 
 @dataclass(frozen=True)

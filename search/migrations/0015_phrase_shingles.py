@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        apply_definitions("search/sql/functions.sql", sha256="14f9c820756e"),
+        apply_definitions("search/sql/functions.sql", sha256="f0dfcd594257"),
         *(
             AddIndexConcurrently(
                 model_name="searchdocument",

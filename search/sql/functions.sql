@@ -80,6 +80,13 @@ BEGIN
 END;
 $$;
 
+-- `a || b`, or `a` alone where both forms are the same: a repeated lexeme would double the work of the GIN
+-- scan and of ranking (search.query._either). A function, not a subquery: a query of nine words planned
+-- 36 such subqueries, 1.7 of its 7.5 ms.
+CREATE OR REPLACE FUNCTION vs_either(a tsquery, b tsquery) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN a = b THEN a ELSE a || b END;
+
 -- The document's shingles: each pair of lexemes at adjacent positions, as one lexeme 'a b' (no positions).
 -- `a <-> b` matches a document exactly where 'a b' is among its shingles, so a phrase search finds its
 -- candidates through the shingles' indexes (search.models.shingle_indexes) instead of reading every
