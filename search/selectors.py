@@ -28,7 +28,7 @@ from api.pagination import KeysetPagination, decode_cursor, encode_cursor
 from config.replicas import read_connection
 from search.expressions import TsMatch
 from search.models import TIER_GROUPS, SearchDocument
-from search.query import Forms, ParsedQuery, parse, query_languages, to_tsquery, tsquery_sql
+from search.query import Forms, ParsedQuery, Pieces, parse, query_languages, to_tsquery, tsquery_sql
 from search.synonyms import expand as expand_synonyms
 
 # Totals are exact up to COUNT_CAP: the sample of a search is its COUNT_CAP + 1 most popular matches, and
@@ -707,19 +707,15 @@ def analyse(
     forms = [Forms(stems=tuple(used)), Forms(stems=())]
     for language in used:
         forms += [Forms(written=False, stems=(language,)), Forms(stems=(language,), marked=False)]
-    expressions, tsquery_params = [], []
-    for form in forms:
-        expression, form_params = tsquery_sql(parsed, form)
-        expressions.append(f"({expression})::text")
-        tsquery_params += form_params
+    # every form's words' tsqueries evaluated once (Pieces), then combined
+    pieces = Pieces()
+    expressions = [f"({tsquery_sql(parsed, form, pieces)[0]})::text" for form in forms]
     # with groups that may be left to a check, or with a phrase: each group's tsquery (and those words'
     # documents)
     narrowing = narrowing_candidates(parsed)
     phrased = any(term.phrase and not term.negated for term in parsed.terms)
     for group in parsed.groups if narrowing or phrased else []:
-        expression, form_params = tsquery_sql(ParsedQuery([group]), forms[0])
-        expressions.append(f"({expression})::text")
-        tsquery_params += form_params
+        expressions.append(f"({tsquery_sql(ParsedQuery([group]), forms[0], pieces)[0]})::text")
     words = [t.text for t in parsed.positive_words if 3 <= len(t.text) <= 40 and not t.text.isdigit()]
     unknown_sql, params = (UNKNOWN_WORDS_SQL, [words]) if words else ("'{}'::text[]", [])
     estimate_sql = "CASE WHEN numnode(t.q[1]::tsquery) > 0 THEN vs_estimated_matches(t.q[1]::tsquery) END"
@@ -727,12 +723,13 @@ def analyse(
     if narrowing:
         counts_sql = NARROWING_COUNTS_SQL
         params.append([parsed.groups[i][0].text for i in narrowing])
+    pieces_sql, pieces_params = pieces.from_sql()
     sql = (
         f"SELECT t.q, {unknown_sql}, {counts_sql}, {estimate_sql if estimate else 'NULL'} "
-        f"FROM (SELECT ARRAY[{', '.join(expressions)}] AS q) AS t"
+        f"FROM (SELECT ARRAY[{', '.join(expressions)}] AS q FROM {pieces_sql}) AS t"
     )
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*params, *tsquery_params])
+        cursor.execute(sql, [*params, *pieces_params])
         texts, unknown, counts, estimated = cursor.fetchone()
     narrow = shingles = None
     group_texts = texts[len(forms) :]

@@ -74,3 +74,51 @@ def test_the_catalogue_languages_are_kept_by_the_documents(make_video):
     assert query_languages() == ["es"]
     assert query_languages(["ko"]) == []
     assert "es:cancion" in to_tsquery(parse("canción"))
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "kimchi",
+        "un día en mi vida para principiantes rutina de mañana Estudio",
+        "day in my life: what nobody tells you League of Legends Academy",
+        '"les news" -"explained minutes" guide or tips',
+        "서울에서 맛집 김 -바다",
+        "e-mail don't the",
+        '"day in my life" vlog vlog',
+        "городе Häuser café",
+    ],
+)
+def test_the_analysis_builds_each_form_as_its_own_expression_would(make_video, q):
+    """analyse evaluates each word's forms once (search.query.Pieces) and combines them: every tsquery it
+    gives equals the one the same form's own expression builds, word by word."""
+    from django.db import connection
+
+    from search import selectors
+    from search.query import Forms, ParsedQuery, catalogue_languages, tsquery_sql
+
+    for language in ("de", "en", "es", "fr", "ru"):
+        make_video(language=language, title="Canciones")
+    catalogue_languages.clear()
+    parsed = parse(q)
+    forms, _, _ = selectors.analyse(parsed)
+
+    def alone(query: ParsedQuery, form: Forms) -> str:
+        sql, params = tsquery_sql(query, form)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ({sql})::text", params)
+            return cursor.fetchone()[0]
+
+    used = sorted(
+        {code for term in parsed.terms for code in term.stem_languages(["de", "en", "es", "fr", "ru"])}
+    )
+    assert forms.match == alone(parsed, Forms(stems=tuple(used)))
+    assert forms.written == (alone(parsed, Forms(stems=())) or forms.match)
+    assert set(forms.stemmed) == set(forms.headline) == set(used)
+    for language in used:
+        assert forms.stemmed[language] == (
+            alone(parsed, Forms(written=False, stems=(language,))) or forms.match
+        )
+        assert forms.headline[language] == (
+            alone(parsed, Forms(stems=(language,), marked=False)) or forms.match
+        )
