@@ -501,6 +501,13 @@ def test_many_viewers_are_estimated_from_a_sample(owner_client, make_video, chan
     for granularity in ("day", "week", "month"):
         exact = owner_client.get(url, {"metrics": "unique_viewers", "granularity": granularity}).json()
         assert exact["totals"] == {"unique_viewers": 800} and "estimated" not in exact
+        with connection.cursor() as cursor:  # each bucket's, its first and last days included
+            label = {"day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM"}[granularity]
+            cursor.execute(
+                f"SELECT to_char(date_trunc(%s, day), %s), count(DISTINCT viewer_hash) FROM {table} GROUP BY 1",
+                [granularity, label],
+            )
+            assert {row[0]: row[1] for row in exact["rows"] if row[1]} == dict(cursor.fetchall())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(DISTINCT viewer_hash) FROM {table} WHERE (viewer_hash & 15) = 0")
         in_sample = cursor.fetchone()[0]
