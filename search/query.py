@@ -233,19 +233,17 @@ class Pieces:
     each, about 250 stemmer calls and as many of vs_unaccent and vs_mark_lexemes (a regular expression),
     where 10 words, 40 stems and 40 marks differ (search.selectors.analyse: 7.4 -> 3.6 ms at 1M videos).
     A piece is referred to as an element of `s` or `m`, which `from_sql` makes; the statement's own
-    expressions only combine them."""
+    expressions only combine them, with no parameters of their own."""
 
     def __init__(self) -> None:
         self.words: dict[str, int] = {}
         self.stems: dict[str, int] = {}
         self.marks: dict[tuple[str, str], int] = {}
-
-    def word(self, text: str) -> int:
-        return self.words.setdefault(text, len(self.words) + 1)
+        self.params: list[str] = []  # those of the expressions: none
 
     def stem(self, template: str, text: str) -> str:
         """`template` of the word as typed (`{w}`) or with its accents folded (`{u}`)."""
-        i = self.word(text)
+        i = self.words.setdefault(text, len(self.words) + 1)
         return f"s[{self.stems.setdefault(template.format(w=f'w[{i}]', u=f'u[{i}]'), len(self.stems) + 1)}]"
 
     def mark(self, stem: str, language: str) -> str:
@@ -258,11 +256,9 @@ class Pieces:
         words = list(self.words)
         folded = ", ".join("vs_unaccent(%s)" for _ in words) or "NULL"
         stems = ", ".join(self.stems) or "NULL"
-        marks = ", ".join(
-            f"vs_mark_lexemes({stem}::text, '{language}')::tsquery" for stem, language in self.marks
-        )
+        marks = ", ".join(_marked(stem, language) for stem, language in self.marks) or "NULL"
         sql = (
-            f"(SELECT s, ARRAY[{marks or 'NULL'}]::tsquery[] AS m FROM "
+            f"(SELECT s, ARRAY[{marks}]::tsquery[] AS m FROM "
             f"(SELECT ARRAY[{stems}]::tsquery[] AS s FROM "
             f"(SELECT ARRAY[{folded}]::text[] AS u, %s::text[] AS w OFFSET 0) AS words OFFSET 0) AS stems "
             "OFFSET 0) AS pieces"
@@ -270,54 +266,44 @@ class Pieces:
         return sql, [*words, words]
 
 
-def _stem_sql(function: str, language: str, marked: bool) -> str:
-    config = STEM_LANGUAGES[language][0]
-    stem = f"{function}('{config}', vs_unaccent(%s))"
-    return f"vs_mark_lexemes({stem}::text, '{language}')::tsquery" if marked else stem
+class InlinePieces(Pieces):
+    """Each piece written out where it is used, its word a parameter of the expression."""
+
+    def stem(self, template: str, text: str) -> str:
+        self.params.append(text)
+        return template.format(w="%s", u="vs_unaccent(%s)")
+
+    def mark(self, stem: str, language: str) -> str:
+        return _marked(stem, language)
 
 
-def _stem_piece(pieces: Pieces, function: str, language: str, marked: bool, text: str) -> str:
-    stem = pieces.stem(f"{function}('{STEM_LANGUAGES[language][0]}', {{u}})", text)
-    return pieces.mark(stem, language) if marked else stem
+def _marked(stem_sql: str, language: str) -> str:
+    """A stem's tsquery with its lexemes marked with their language, as the documents hold them."""
+    return f"vs_mark_lexemes({stem_sql}::text, '{language}')::tsquery"
 
 
-def _term_sql(term: Term, forms: Forms, pieces: Pieces | None = None) -> tuple[str, list[str]]:
-    """The SQL of a term's tsquery in `forms`, with its parameters; made of `pieces` where given (and
-    then with none of its own)."""
+def _term_sql(term: Term, forms: Forms, pieces: Pieces) -> str:
+    """The SQL of a term's tsquery in `forms`, made of `pieces`."""
     if term.is_cjk:
         # The bigram phrase (for 2+ characters; a 2-character word is its own bigram) or the word
         # as written; a prefix of the word for a single character.
         if len(CJK_PATTERN.findall(term.text)) >= 2:
-            if pieces is not None:
-                return _either(
-                    pieces.stem("phraseto_tsquery('simple', vs_cjk_bigrams({w}))", term.text),
-                    pieces.stem("phraseto_tsquery('simple', {u})", term.text),
-                ), []
-            sql = _either(
-                "phraseto_tsquery('simple', vs_cjk_bigrams(%s))",
-                "phraseto_tsquery('simple', vs_unaccent(%s))",
+            return _either(
+                pieces.stem("phraseto_tsquery('simple', vs_cjk_bigrams({w}))", term.text),
+                pieces.stem("phraseto_tsquery('simple', {u})", term.text),
             )
-            return sql, [term.text, term.text]
-        prefix = "(plainto_tsquery('simple', {w})::text || ':*')::tsquery"
-        if pieces is not None:
-            return pieces.stem(prefix, term.text), []
-        return prefix.format(w="%s"), [term.text]
+        return pieces.stem("(plainto_tsquery('simple', {w})::text || ':*')::tsquery", term.text)
     function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
     languages = term.stem_languages(forms.stems)
     # a word no stemmer of the asked languages reads ranks as written
-    written = forms.written or not languages
-    if pieces is not None:
-        sqls = [pieces.stem(f"{function}('simple', {{u}})", term.text)] if written else []
-        sqls += [_stem_piece(pieces, function, language, forms.marked, term.text) for language in languages]
-        params = []
-    else:
-        sqls = [f"{function}('simple', vs_unaccent(%s))"] if written else []
-        sqls += [_stem_sql(function, language, forms.marked) for language in languages]
-        params = [term.text] * len(sqls)
+    sqls = [pieces.stem(f"{function}('simple', {{u}})", term.text)] if forms.written or not languages else []
+    for language in languages:
+        stem = pieces.stem(f"{function}('{STEM_LANGUAGES[language][0]}', {{u}})", term.text)
+        sqls.append(pieces.mark(stem, language) if forms.marked else stem)
     if len(sqls) == 2 and not forms.marked:
         # the word as written, or its stem too where that differs
-        return _either(*sqls), params
-    return "(" + " || ".join(sqls) + ")", params
+        return _either(*sqls)
+    return "(" + " || ".join(sqls) + ")"
 
 
 def tsquery_sql(
@@ -326,17 +312,17 @@ def tsquery_sql(
     """A SQL expression that evaluates to the tsquery of `parsed` in its `forms`, with its parameters:
     what matches (each word as written or stemmed for each language it may be in), what ranks a document
     of one language (its language's stems only; the words as written where it has no stemmer:
-    search.selectors.SCORE_SQL), or what ts_headline marks in it. With `pieces`, its words' forms are
-    those pieces (and their parameters too)."""
-    group_sqls, params = [], []
+    search.selectors.SCORE_SQL), or what ts_headline marks in it. Its words' forms are written out in it,
+    or, with `pieces`, are those pieces (and it has no parameters of its own)."""
+    pieces = InlinePieces() if pieces is None else pieces
+    group_sqls = []
     for group in parsed.groups:
         term_sqls = []
         for term in group:
-            sql, term_params = _term_sql(term, forms, pieces)
+            sql = _term_sql(term, forms, pieces)
             term_sqls.append(f"(!! {sql})" if term.negated else sql)
-            params += term_params
         group_sqls.append("(" + " || ".join(term_sqls) + ")")
-    return (" && ".join(group_sqls) or "''::tsquery"), params
+    return (" && ".join(group_sqls) or "''::tsquery"), pieces.params
 
 
 def to_tsquery(parsed: ParsedQuery, languages: Collection[str] | None = None) -> str:
