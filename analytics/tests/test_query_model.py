@@ -221,6 +221,36 @@ def test_channels_by_category_or_language_read_the_channel_cube(analyst, watched
     assert "day >=" in scans[0]["Index Cond"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/analytics/report", {"dimensions": "day", "metrics": "likes,comments"}),
+        ("/api/v1/analytics/top", {"dimension": "channel", "metric": "likes"}),
+    ],
+)
+def test_likes_and_comments_of_the_catalogue_are_read_from_the_index_alone(analyst, watched, path, params):
+    """The catalogue's likes and comments by day, and its top channels by likes, sum the likes and
+    comments per video and day from its primary key's index, which holds the channel and the sums
+    (migrations_sql/0039), not from its rows."""
+    with CaptureQueriesContext(connection) as captured:
+        assert analyst.get(path, params).status_code == 200
+    (statement,) = [
+        q["sql"] for q in captured.captured_queries if "analytics_video_daily_engagement" in q["sql"]
+    ]
+    with connection.cursor() as cursor:
+        # a tiny table: ask whether the index alone serves it (one that lacks a column is an Index Scan)
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement)
+        raw_plan = cursor.fetchone()[0]
+    plan = (json.loads(raw_plan) if isinstance(raw_plan, str) else raw_plan)[0]["Plan"]
+    scans = [
+        node for node in plan_nodes(plan) if node.get("Relation Name") == "analytics_video_daily_engagement"
+    ]
+    assert [(node["Node Type"], node.get("Index Name")) for node in scans] == [
+        ("Index Only Scan", "analytics_video_daily_engagement_pkey")
+    ]
+
+
 def plan_nodes(plan: dict):
     yield plan
     for child in plan.get("Plans", []):
