@@ -266,8 +266,12 @@ class Pieces:
         return sql, [*words, words]
 
 
-class InlinePieces(Pieces):
-    """Each piece written out where it is used, its word a parameter of the expression."""
+class InlinePieces:
+    """Each piece written out where it is used, its word a parameter of the expression (`params`, in the
+    order of the expression's placeholders); nothing to evaluate apart."""
+
+    def __init__(self) -> None:
+        self.params: list[str] = []
 
     def stem(self, template: str, text: str) -> str:
         self.params.append(text)
@@ -282,7 +286,7 @@ def _marked(stem_sql: str, language: str) -> str:
     return f"vs_mark_lexemes({stem_sql}::text, '{language}')::tsquery"
 
 
-def _term_sql(term: Term, forms: Forms, pieces: Pieces) -> str:
+def _term_sql(term: Term, forms: Forms, pieces: Pieces | InlinePieces) -> str:
     """The SQL of a term's tsquery in `forms`, made of `pieces`."""
     if term.is_cjk:
         # The bigram phrase (for 2+ characters; a 2-character word is its own bigram) or the word
@@ -314,15 +318,15 @@ def tsquery_sql(
     of one language (its language's stems only; the words as written where it has no stemmer:
     search.selectors.SCORE_SQL), or what ts_headline marks in it. Its words' forms are written out in it,
     or, with `pieces`, are those pieces (and it has no parameters of its own)."""
-    pieces = InlinePieces() if pieces is None else pieces
+    writer = InlinePieces() if pieces is None else pieces
     group_sqls = []
     for group in parsed.groups:
         term_sqls = []
         for term in group:
-            sql = _term_sql(term, forms, pieces)
+            sql = _term_sql(term, forms, writer)
             term_sqls.append(f"(!! {sql})" if term.negated else sql)
         group_sqls.append("(" + " || ".join(term_sqls) + ")")
-    return (" && ".join(group_sqls) or "''::tsquery"), pieces.params
+    return (" && ".join(group_sqls) or "''::tsquery"), writer.params
 
 
 def to_tsquery(parsed: ParsedQuery, languages: Collection[str] | None = None) -> str:
