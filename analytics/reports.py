@@ -229,9 +229,9 @@ def _sampled_viewers(
     # each bucket's span of days (within the range), and the whole range's (None)
     spans: dict[str | None, tuple[date, date]] = {None: (request.start, request.end + timedelta(days=1))}
     for day in _days(request) if buckets else []:
-        label = _label(request, day)
-        first, after = spans.get(label, (day, day))
-        spans[label] = (min(first, day), max(after, day + timedelta(days=1)))
+        bucket = _label(request, day)
+        first, after = spans.get(bucket, (day, day))
+        spans[bucket] = (min(first, day), max(after, day + timedelta(days=1)))
     with read_connection().cursor() as cursor:
 
         def count(rows: str, labels: list[str | None], below: int = 0) -> dict[str | None, int]:
