@@ -49,7 +49,7 @@ def explain_endpoint(client, path: str, params: dict) -> list[tuple[str, list[di
                 keyword = sql.lstrip().upper()
                 if keyword.startswith("SET LOCAL"):
                     settings.append(sql)
-                elif keyword.startswith(("SELECT", "WITH")) and "pg_database" not in sql:
+                elif keyword.startswith(("SELECT", "WITH", "EXECUTE")) and "pg_database" not in sql:
                     statements.append(sql)
             for sql in statements:
                 cursor.execute("RESET enable_seqscan")
@@ -58,8 +58,17 @@ def explain_endpoint(client, path: str, params: dict) -> list[tuple[str, list[di
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
                 raw = cursor.fetchone()[0]
                 plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-                plans.append((sql, list(plan_nodes(plan))))
+                plans.append((prepared_text(cursor, sql), list(plan_nodes(plan))))
     return plans
+
+
+def prepared_text(cursor, sql: str) -> str:
+    """The statement that `sql` runs: its own text, or for an EXECUTE the prepared statement's."""
+    name = re.match(r"\s*EXECUTE\s+(\w+)", sql, re.IGNORECASE)
+    if not name:
+        return sql
+    cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name.group(1)])
+    return cursor.fetchone()[0]
 
 
 HOT_QUERIES = {
@@ -106,15 +115,26 @@ def test_hot_query_plans_use_indexes(seeded, db, anon, name):
 TIER_INDEXES = {f"search_{kind}_t{name}_gin" for name, _, _ in TIER_GROUPS for kind in ("doc", "meta")}
 
 
-def sample_plan(client, path: str, params: dict, *, analyze: bool = False) -> list[dict]:
-    """The plan nodes of the statement that samples, counts, facets and ranks (`WITH m AS`)."""
+def sample_plan(
+    client, path: str, params: dict, *, analyze: bool = False, custom: bool = False
+) -> list[dict]:
+    """The plan nodes of the statement that samples, counts, facets and ranks (`WITH m AS`): the generic plan
+    of the prepared statement, as it runs (search.selectors.prepared); `custom`, its plan for the request's
+    own values, whose conditions show them where the generic plan's show $1, $2..."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path, params).status_code == 200
-    (sql,) = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
+    (sql,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if re.search("WITH m AS|EXECUTE vs_sample_", q["sql"]) and not q["sql"].startswith("PREPARE")
+    ]
     *settings, statement = sql.split("; ")
     with connection.cursor() as cursor:
+        assert "WITH m AS" in prepared_text(cursor, statement)
         for setting in settings:
             cursor.execute(setting)
+        if custom:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) " + statement)
         raw = cursor.fetchone()[0]
     return list(plan_nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]))
@@ -218,7 +238,9 @@ def test_the_planner_estimate_is_asked_only_for_a_total_past_the_cap(seeded, db,
         body = anon.get("/api/v1/search/videos", params).json()
     statements = [q["sql"] for q in captured.captured_queries]
     assert sum(sql.startswith("EXPLAIN") for sql in statements) == explains
-    asked = any("vs_estimated_matches" in sql for sql in statements)
+    with connection.cursor() as cursor:
+        texts = [prepared_text(cursor, part) for sql in statements for part in sql.split("; ")]
+    asked = any("vs_estimated_matches" in text for text in texts)
     assert asked == ("language" not in params and " " not in params["q"])
     if explains:
         assert body["total"]["relation"] == "estimate"
@@ -288,7 +310,7 @@ def test_a_query_of_many_words_is_found_through_its_less_common_words(seeded, db
     assert len(queries) == 5
     narrowed = []
     for q in queries:
-        nodes = sample_plan(anon, "/api/v1/search/videos", {"q": q})
+        nodes = sample_plan(anon, "/api/v1/search/videos", {"q": q}, custom=True)
         scans = [n for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
         checked = [n for n in nodes if "ts_match_vq" in n.get("Filter", "")]
         if checked:
@@ -342,3 +364,98 @@ def test_a_phrase_is_found_through_its_shingles(seeded, db, anon, monkeypatch):
             assert [r["id"] for r in through_shingles["results"]] == [
                 r["id"] for r in through_documents["results"]
             ]
+
+
+def prepared_statements() -> dict[str, tuple[int, int]]:
+    """This connection's prepared statements of search (samples, analyses): name -> (generic plans, custom
+    plans) run."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'vs_%%'"
+        )
+        return {name: (generic, custom) for name, generic, custom in cursor.fetchall()}
+
+
+def forget_prepared() -> None:
+    """This connection without prepared statements, as a new one starts."""
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection.search_prepared = None
+
+
+def test_the_sample_is_prepared_once_and_runs_its_generic_plan(seeded, db, anon):
+    """Searches of one shape share one prepared sample statement (and analysis), prepared by the first: the
+    later ones send only its EXECUTE, and every run takes the generic plan (no planning per search)."""
+    forget_prepared()
+    searches = [
+        {"q": q, "facets": "category"} for q in ("kimchi", "subscribe", "kimchi stew", '"kimchi stew"')
+    ]
+    executed, prepared_again = [], []
+    for again in (False, True):
+        for params in searches:
+            with CaptureQueriesContext(connection) as captured:
+                assert anon.get("/api/v1/search/videos", params).status_code == 200
+            executed += [q["sql"] for q in captured.captured_queries if "EXECUTE vs_sample_" in q["sql"]]
+            if again:
+                prepared_again += [
+                    q["sql"] for q in captured.captured_queries if q["sql"].startswith("PREPARE")
+                ]
+    assert len(executed) == 2 * len(searches)
+    assert not prepared_again, "a shape already prepared was prepared again"
+    names = {re.search(r"EXECUTE (vs_sample_\w+)", sql).group(1) for sql in executed}
+    runs = prepared_statements()
+    assert names <= set(runs)
+    assert all(runs[name][0] >= 2 for name in names), runs
+    assert {name.split("_")[1] for name in runs} == {"sample", "analysis"}, runs
+    assert all(custom == 0 for _, custom in runs.values()), runs
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "kimchi stew", "facets": "category,language,tags"},
+        {"q": "subscribe", "facets": "duration"},
+        {"q": '"kimchi stew" -jjigae', "order": "date"},
+        {"q": "제주", "facets": "region"},
+        {"q": "kimchi", "order": "views"},
+    ],
+)
+def test_the_generic_plan_answers_as_a_plan_for_the_values_does(seeded, db, anon, monkeypatch, params):
+    """The same totals, facets and pages whether the sample runs its generic plan or one made for the
+    request's own values (GENERIC_PLAN emptied: PostgreSQL plans the first runs of a prepared statement for
+    their values)."""
+    generic = anon.get("/api/v1/search/videos", params).json()
+    monkeypatch.setattr(selectors, "GENERIC_PLAN", "SET LOCAL plan_cache_mode = force_custom_plan; ")
+    custom = anon.get("/api/v1/search/videos", params).json()
+    for key in ("total", "facets"):
+        assert generic[key] == custom[key], key
+    assert [r["id"] for r in generic["results"]] == [r["id"] for r in custom["results"]]
+    assert generic["total"]["value"] > 0
+
+
+def test_a_connection_keeps_the_statements_it_ran_last(seeded, db, anon, monkeypatch):
+    """Past PREPARED_KEPT statements, the one run longest ago is deallocated, and prepared again when it
+    comes back (one word's analysis, then its sample with no facet, with those of category, of language)."""
+    monkeypatch.setattr(selectors, "PREPARED_KEPT", 2)
+    forget_prepared()
+    shapes = [{"q": "kimchi"}, {"q": "kimchi", "facets": "category"}, {"q": "kimchi", "facets": "language"}]
+    for params in shapes:
+        assert anon.get("/api/v1/search/videos", params).status_code == 200
+    assert len(prepared_statements()) == 2
+    with CaptureQueriesContext(connection) as captured:
+        again = anon.get("/api/v1/search/videos", shapes[0])
+    assert again.status_code == 200 and again.json()["total"]["value"] > 0
+    assert [q for q in captured.captured_queries if q["sql"].startswith("PREPARE vs_sample_")]
+    assert len(prepared_statements()) == 2
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "subscribe", "duration_min": "7000"}, {"q": "kimchi", "category": "music"}]
+)
+def test_a_filtered_sample_is_planned_for_its_values(seeded, db, anon, params):
+    """A filter's values decide the plan (a narrow range goes through its own index, a broad one is checked
+    in the heap), so a filtered search's sample is not prepared: PostgreSQL plans it for those values."""
+    with CaptureQueriesContext(connection) as captured:
+        assert anon.get("/api/v1/search/videos", params).status_code == 200
+    sampled = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
+    assert len(sampled) == 1 and "EXECUTE" not in sampled[0] and "PREPARE" not in sampled[0]
