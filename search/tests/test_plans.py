@@ -422,8 +422,7 @@ def test_the_sample_is_prepared_once_and_runs_its_generic_plan(seeded, db, anon)
 )
 def test_the_generic_plan_answers_as_a_plan_for_the_values_does(seeded, db, anon, monkeypatch, params):
     """The same totals, facets and pages whether the sample runs its generic plan or one made for the
-    request's own values (GENERIC_PLAN emptied: PostgreSQL plans the first runs of a prepared statement for
-    their values)."""
+    request's own values (GENERIC_PLAN set to force_custom_plan)."""
     generic = anon.get("/api/v1/search/videos", params).json()
     monkeypatch.setattr(selectors, "GENERIC_PLAN", "SET LOCAL plan_cache_mode = force_custom_plan; ")
     custom = anon.get("/api/v1/search/videos", params).json()
