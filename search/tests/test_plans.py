@@ -418,6 +418,9 @@ def test_the_sample_is_prepared_once_and_runs_its_generic_plan(seeded, db, anon)
         {"q": '"kimchi stew" -jjigae', "order": "date"},
         {"q": "제주", "facets": "region"},
         {"q": "kimchi", "order": "views"},
+        {"q": "kimchi", "category": "music", "facets": "language"},
+        {"q": "제주", "region": "KR", "order": "date"},
+        {"q": "subscribe", "language": "en", "facets": "category,region"},
     ],
 )
 def test_the_generic_plan_answers_as_a_plan_for_the_values_does(seeded, db, anon, monkeypatch, params):
@@ -449,12 +452,51 @@ def test_a_connection_keeps_the_statements_it_ran_last(seeded, db, anon, monkeyp
 
 
 @pytest.mark.parametrize(
-    "params", [{"q": "subscribe", "duration_min": "7000"}, {"q": "kimchi", "category": "music"}]
+    "params",
+    [
+        {"q": "subscribe", "duration_min": "7000"},
+        {"q": "kimchi", "category": "music", "duration": "long"},
+        {"q": "kimchi", "category": "music,travel"},
+        {"q": "subscribe", "region": "US", "category": "music"},
+    ],
 )
 def test_a_filtered_sample_is_planned_for_its_values(seeded, db, anon, params):
-    """A filter's values decide the plan (a narrow range goes through its own index, a broad one is checked
-    in the heap), so a filtered search's sample is not prepared: PostgreSQL plans it for those values."""
+    """A range filter's values decide the plan (a narrow range goes through its own index, a broad one is
+    checked in the heap), so a sample filtered by one is not prepared: PostgreSQL plans it for those values."""
     with CaptureQueriesContext(connection) as captured:
         assert anon.get("/api/v1/search/videos", params).status_code == 200
     sampled = [q["sql"] for q in captured.captured_queries if "WITH m AS" in q["sql"]]
     assert len(sampled) == 1 and "EXECUTE" not in sampled[0] and "PREPARE" not in sampled[0]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "kimchi", "category": "music"},
+        {"q": "kimchi stew", "language": "ko", "facets": "category"},
+        {"q": "제주", "region": "KR"},
+    ],
+)
+def test_a_sample_filtered_by_the_indexed_columns_runs_its_generic_plan(seeded, db, anon, params):
+    """Category, language and region are in every tier group's GIN index beside the document: a sample
+    filtered by them alone is prepared once and runs its generic plan, which scans each group's own index
+    as the plan made for the values does, with a single value in the index's condition (a list, `= ANY`,
+    which GIN cannot search, is checked on the rows found, in both plans)."""
+    forget_prepared()
+    for _ in range(2):
+        generic = sample_plan(anon, "/api/v1/search/videos", params)
+    runs = prepared_statements()
+    samples = [name for name in runs if name.startswith("vs_sample_")]
+    assert len(samples) == 1 and runs[samples[0]][0] >= 2 and runs[samples[0]][1] == 0, runs
+    custom = sample_plan(anon, "/api/v1/search/videos", params, custom=True)
+    filters = [key for key in params if key in selectors.INDEXED_FILTERS]
+
+    def scans(nodes: list[dict]) -> list[tuple[str, list[str]]]:
+        found = [n for n in nodes if n["Node Type"] == "Bitmap Index Scan"]
+        return [(n["Index Name"], [f for f in filters if f in n["Index Cond"]]) for n in found]
+
+    assert scans(generic) == scans(custom)
+    assert len(scans(generic)) == len(TIER_GROUPS)
+    for name, conditions in scans(generic):
+        assert name in TIER_INDEXES
+        assert conditions == [f for f in filters if "," not in params[f]], (name, conditions)
