@@ -18,6 +18,10 @@ from search.expressions import Shingles
 # Popularity tiers (pop_tier: half-decades of views) grouped so that each group is one scan of the sample:
 # the rare top tiers together, then one tier each, the unseen and nearly unseen videos together. A group
 # is (name, lookup, tier); its condition is `pop_tier <lookup> <tier>`.
+# The common filters, which every GIN index of the documents holds beside what it matches (btree_gin), so
+# that one scan answers the match and those filters together.
+FILTER_COLUMNS = ("category", "language", "region")
+
 TIER_GROUPS: tuple[tuple[str, str, int], ...] = (
     ("9up", "gte", 9),
     ("8", "exact", 8),
@@ -43,9 +47,7 @@ def tier_indexes() -> list[GinIndex]:
         indexes.append(
             GinIndex(
                 "document",
-                "category",
-                "language",
-                "region",
+                *FILTER_COLUMNS,
                 name=f"search_doc_t{name}_gin",
                 condition=condition,
             )
@@ -53,9 +55,7 @@ def tier_indexes() -> list[GinIndex]:
         indexes.append(
             GinIndex(
                 OpClass("metadata", name="jsonb_path_ops"),
-                "category",
-                "language",
-                "region",
+                *FILTER_COLUMNS,
                 name=f"search_meta_t{name}_gin",
                 condition=condition,
             )
@@ -67,7 +67,10 @@ def shingle_indexes() -> list[GinIndex]:
     """The documents' shingles (vs_shingles: each pair of adjacent lexemes) with the common filters, over
     every document and over each tier group's: a phrase search's candidates are the documents holding its
     pairs (search.selectors.phrase_shingles)."""
-    columns = (Shingles(models.F("document")), models.F("category"), models.F("language"), models.F("region"))
+    columns: tuple[models.expressions.Combinable, ...] = (
+        Shingles(models.F("document")),
+        *(models.F(column) for column in FILTER_COLUMNS),
+    )
     indexes = [GinIndex(*columns, name="search_document_shingles_gin")]
     for name, lookup, tier in TIER_GROUPS:
         indexes.append(
@@ -106,13 +109,11 @@ class SearchDocument(models.Model):
         indexes = [
             # btree_gin lets one GIN index answer the text match and the common filters together (the scan
             # intersects their posting lists). These serve the scans of every match (catalogue orders).
-            GinIndex("document", "category", "language", "region", name="search_document_gin"),
+            GinIndex("document", *FILTER_COLUMNS, name="search_document_gin"),
             GinIndex(fields=["tags"], name="search_document_tags_gin"),
             GinIndex(
                 OpClass("metadata", name="jsonb_path_ops"),
-                "category",
-                "language",
-                "region",
+                *FILTER_COLUMNS,
                 name="search_document_meta_gin",
             ),
             # The popularity-first sample (search.selectors.sample_sql) scans the tiers from the top down,

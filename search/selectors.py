@@ -29,7 +29,7 @@ from api.models import Channel, Video
 from api.pagination import KeysetPagination, decode_cursor, encode_cursor
 from config.replicas import read_connection
 from search.expressions import TsMatch
-from search.models import TIER_GROUPS, SearchDocument
+from search.models import FILTER_COLUMNS, TIER_GROUPS, SearchDocument
 from search.query import Forms, ParsedQuery, Pieces, parse, query_languages, to_tsquery, tsquery_sql
 from search.synonyms import expand as expand_synonyms
 
@@ -334,7 +334,7 @@ def fetch_with_index_scans(
 # and filter; the analysis's words and languages), each 0.1-0.5 MB of its backend's memory.
 PREPARED_KEPT = 32
 GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
-INDEXED_FILTERS = frozenset({"category", "language", "region"})
+INDEXED_FILTERS = frozenset(FILTER_COLUMNS)  # each filter of these names filters the column of its name
 
 
 def prepared_filters(filters: Mapping[str, list[str]]) -> bool:
