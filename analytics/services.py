@@ -1,18 +1,25 @@
 """Ingestion of view events: validated per event, idempotent by event_id, durable when answered.
 
-One statement (analytics.statements.INGEST) stores a batch's new events and folds exactly those into
-every rollup, the videos' view counts and the trending scores, in the same transaction: a retried batch finds its events stored and
-adds nothing, and a crash loses nothing that was acknowledged.
+One statement (analytics.statements.STORE) stores a batch's new events in the event log and in the queue
+of events to fold, and adds them to the realtime rollups, in one transaction: a retried batch finds its
+events stored and adds nothing, and a crash loses nothing that was acknowledged. Another
+(statements.FOLD, views_fold) takes events from the queue and folds exactly those into every other
+rollup, the videos' view counts and the trending scores, in one transaction. The request folds before it
+answers unless another connection is folding, which then folds its events too; `manage.py maintain`
+folds what a last batch may leave.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import uuid
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
 from django.conf import settings
@@ -21,6 +28,9 @@ from django.db.backends.utils import CursorWrapper
 from psycopg import errors as pg_errors
 
 from analytics import statements
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_EVENTS = 1_000
 MAX_FUTURE = timedelta(minutes=5)
@@ -132,9 +142,14 @@ def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, ViewEvent]],
     return valid, rejected
 
 
-# A video has a view count this high long before concurrent batches start to carry it together
-# (statements.INGEST writes the rows of such hot videos last).
-HOT_VIEWS = 10_000
+# A fold takes at most FOLD_LIMIT events of the queue (about 2 s at 1M videos and 10M events, within a
+# request's statement timeout), and one caller folds at most FOLD_ROUNDS times before it leaves the rest
+# to the next caller (an ingestion request or the maintenance job).
+FOLD_LIMIT = 10_000
+FOLD_ROUNDS = 3
+# Past this many events waiting, storing waits for folding (views_fold).
+MAX_PENDING = 50_000
+FOLD_LOCK = zlib.crc32(b"analytics:views_fold")
 
 
 ROLLUPS_TABLES = (
@@ -165,6 +180,10 @@ def rollups_rebuild() -> int:
     views from before the event log). Returns the number of events folded."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
+        # no fold meanwhile; the queue's events add their views to the counts first, and nothing else
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+        while _fold_once(cursor):
+            pass
         cursor.execute(f"TRUNCATE {', '.join(ROLLUPS_TABLES)}")
         # the trending rows also carry the view counts: scores cleared, rows kept (and made whole)
         cursor.execute("UPDATE analytics_video_trending SET score_log = NULL WHERE score_log IS NOT NULL")
@@ -182,8 +201,23 @@ def events_ingest(*, raw_events: list[Any]) -> IngestResult:
     if valid:
         stored, known, unknown = _store(valid)
         rejected += [{"index": index, "errors": {"video_id": ["No such video."]}} for index in unknown]
+        if stored:
+            _fold_after_store()
     rejected.sort(key=lambda r: r["index"])
     return IngestResult(accepted=stored, duplicates=known - stored, rejected=rejected)
+
+
+def _retrying_deadlocks(run: Callable[[], T]) -> T:
+    """run() in a transaction, again when PostgreSQL chose it as a deadlock's victim (the whole
+    transaction rolled back)."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return run()
+        except OperationalError as exc:
+            if not isinstance(exc.__cause__, pg_errors.DeadlockDetected) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _store(valid: list[tuple[int, ViewEvent]]) -> tuple[int, int, list[int]]:
@@ -191,25 +225,77 @@ def _store(valid: list[tuple[int, ViewEvent]]) -> tuple[int, int, list[int]]:
     params: dict[str, Any] = {
         "events": EVENTS.dump_json([event for _, event in valid]).decode(),
         "indexes": "{" + ",".join(str(index) for index, _ in valid) + "}",
-        "decay": DECAY_PER_HOUR,
-        "epoch": TRENDING_EPOCH,
-        "hot_views": HOT_VIEWS,
     }
     months = sorted({date(e.occurred_at.year, e.occurred_at.month, 1) for _, e in valid})
-    for attempt in range(DEADLOCK_RETRIES):
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                partitions_ensure(cursor, months)
-                # the statement writes both copies of the view counts (migrations_sql/0013)
-                cursor.execute("SELECT set_config('analytics.counters_copied', 'on', true)")
-                cursor.execute(statements.INGEST, params)
-                stored, known, unknown = cursor.fetchone()[:3]
-                cursor.execute("SELECT set_config('analytics.counters_copied', 'off', true)")
-                return int(stored), int(known), list(unknown)
-        except OperationalError as exc:  # concurrent batches over the same rows: retry the whole batch
-            if not isinstance(exc.__cause__, pg_errors.DeadlockDetected) or attempt == DEADLOCK_RETRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+
+    def store() -> tuple[int, int, list[int]]:
+        with connection.cursor() as cursor:
+            partitions_ensure(cursor, months)
+            cursor.execute(statements.STORE, params)
+            stored, known, unknown = cursor.fetchone()[:3]
+            return int(stored), int(known), list(unknown)
+
+    return _retrying_deadlocks(store)
+
+
+def _fold_after_store() -> None:
+    """Fold after a batch is stored; its events are acknowledged whatever happens here, and a fold that
+    fails leaves them in the queue for the next one."""
+    try:
+        views_fold()
+    except OperationalError:  # a statement timeout, say
+        logger.exception("folding the stored view events failed; the next fold takes them")
+
+
+def views_fold(*, rounds: int = FOLD_ROUNDS) -> int:
+    """Fold the queue's events (statements.FOLD); returns how many this caller folded.
+
+    Each round folds up to FOLD_LIMIT events in its own transaction, under a transaction-level advisory
+    lock, and the caller goes on while the queue is not empty once the lock is released. A batch stored
+    while another connection folds is therefore folded by that connection: its store committed before it
+    found the lock taken, and the folder looks at the queue again after releasing the lock. While more
+    than MAX_PENDING events wait, a caller that finds the lock taken waits for it and folds too, so that
+    storing never runs ahead of folding by more than that (API.md: events show within 60 seconds).
+    """
+    folded = 0
+    for _ in range(rounds):
+
+        def fold() -> int | None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+                if not cursor.fetchone()[0]:
+                    if not _backlogged(cursor):
+                        return None  # the connection folding looks at the queue again after
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+                return _fold_once(cursor)
+
+        taken = _retrying_deadlocks(fold)
+        if taken is None:
+            break
+        folded += taken
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT FROM analytics_view_pending)")
+            if not cursor.fetchone()[0]:
+                break
+    return folded
+
+
+def _backlogged(cursor: CursorWrapper) -> bool:
+    cursor.execute(
+        "SELECT count(*) > %(most)s FROM (SELECT FROM analytics_view_pending LIMIT %(most)s + 1) AS waiting",
+        {"most": MAX_PENDING},
+    )
+    return bool(cursor.fetchone()[0])
+
+
+def _fold_once(cursor: CursorWrapper) -> int:
+    """One fold of up to FOLD_LIMIT events, under the fold lock; the number of events taken."""
+    # the statement writes both copies of the view counts (migrations_sql/0013)
+    cursor.execute("SELECT set_config('analytics.counters_copied', 'on', true)")
+    cursor.execute(statements.FOLD, {"limit": FOLD_LIMIT, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH})
+    (taken,) = cursor.fetchone()
+    cursor.execute("SELECT set_config('analytics.counters_copied', 'off', true)")
+    return int(taken)
 
 
 _known_partitions: set[date] = set()

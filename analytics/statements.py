@@ -1,7 +1,7 @@
 """The statements of ingestion, written out whole: what runs is what is read here.
 
-Three statements fold view events into the rollups: ingestion (a batch of new events), the rebuild
-(every stored event) and the demo seeder's bulk path (analytics.seeding). They write the same rollups
+Three statements fold view events into the rollups: ingestion's fold (FOLD, the events a batch's STORE
+queued), the rebuild (every stored event) and the demo seeder's bulk path (analytics.seeding). They write the same rollups
 with the same expressions, and tests hold them to the same results (a rebuild after ingestion or after
 seeding changes no rollup row: analytics/tests/test_ingest.py).
 
@@ -9,7 +9,7 @@ Named parameters throughout: %(decay)s is the trending decay per hour and %(epoc
 (analytics.services.DECAY_PER_HOUR, TRENDING_EPOCH).
 """
 
-# The channels' cube (migrations_sql/0035) from a batch's new events, as INGEST and SEED_STORE write it
+# The channels' cube (migrations_sql/0035) from a batch's new events, as FOLD and SEED_STORE write it
 # (and ROLLUPS_REBUILD from all events).
 CHANNEL_CUBE_WRITE = """
     INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
@@ -31,201 +31,30 @@ CHANNEL_TOTALS_WRITE = """
             views_level = analytics_total_level(t.views + EXCLUDED.views),
             watch_level = analytics_total_level(t.watch_seconds + EXCLUDED.watch_seconds)"""
 
-# One batch: stores its new events and folds exactly those into every rollup, the videos' view counts
-# and the trending scores.
-#
-# The batch arrives as one JSON parameter, %(events)s, written by pydantic and parsed by PostgreSQL
-# (binding seven arrays of 1,000 values took psycopg longer than the parse), beside %(indexes)s, the
-# events' indexes in the request, in the same order. `batch_events` holds every event with its video's
-# channel, category and language (NULL for unknown videos, reported by index), and whether the video is
-# popular (%(hot_views)s views or more).
-#
-# Rows a concurrent batch has written stay locked until it commits, and waiting for them was a third of
-# the time of two concurrent clients. Nearly all of those rows belong to popular videos and to the
-# totals, so the per-video rows of the batch's other (cold) videos are written first and those of its
-# popular (hot) videos last, with the totals, which shortens how long each batch holds them. Every batch
-# takes the rows of a table in key order, cold before hot: the same order, hence no deadlock, as long as
-# both see a video on the same side of the threshold (a rare crossing that makes two batches deadlock is
-# retried by the caller).
-#
-# The final SELECT references every write, so that they run in the order written (unreferenced,
-# PostgreSQL runs them last to first), and returns: events stored, events of known videos, the indexes
-# of the events of unknown videos.
-INGEST = """
-WITH batch_events AS MATERIALIZED (
-    SELECT (%(indexes)s::integer[])[b.n] AS request_index, b.*, v.channel_id, v.category, v.language,
-           v.tags, v.duration_s, v.view_count >= %(hot_views)s AS hot
-    FROM ROWS FROM (jsonb_to_recordset(%(events)s::jsonb)
-            AS (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
-                country char(2), device varchar(7), viewer_id text, position_seconds real)) WITH ORDINALITY
-        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds, n)
-    LEFT JOIN api_video v ON v.id = b.video_id
-),
-known_events AS (SELECT * FROM batch_events WHERE channel_id IS NOT NULL),
-batch_videos AS (
-    SELECT DISTINCT ON (video_id) video_id AS id, channel_id, category, language, tags, duration_s, hot
-    FROM known_events
-),
-stored AS (
-    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id,
-                                      position_seconds)
-    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
-    FROM known_events
-    ORDER BY event_id
-    ON CONFLICT DO NOTHING
-    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
-),
-new_events AS (
-    -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
-    -- (and far worse) than ingestion's short ones
-    SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
-           x.position_seconds,
-           v.channel_id, v.category, v.language, v.tags, v.duration_s,
-           (x.occurred_at AT TIME ZONE 'UTC')::date AS day, v.hot
-    FROM stored x JOIN batch_videos v ON v.id = x.video_id
-),
+# The rollups' writes of a set of new events, `new_events` (video_id, occurred_at, watch_seconds as
+# float8, country, device, viewer_id, position_seconds, and the video's channel_id, category, language,
+# tags, duration_s, with the UTC day): every rollup but the realtime ones, the trending scores and the
+# view counts. FOLD and SEED_STORE write them.
+ROLLUP_WRITES = """
 viewers AS (
     INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
     SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
     ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING
-    RETURNING 1
 ),
-cold_events AS (SELECT * FROM new_events WHERE NOT hot),
-hot_events AS (SELECT * FROM new_events WHERE hot),
-
--- the cold videos' rows
-hourly_cold AS (
+hourly AS (
     INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
-    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM cold_events
+    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (video_id, hour) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
 ),
-cube_cold AS (
-    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
-                                           watch_seconds, duration_seconds)
-    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
-           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
-    FROM cold_events
-    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, country, device) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
-    RETURNING 1
-),
-retention_cold AS (
-    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
-    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
-           count(*)
-    FROM cold_events WHERE duration_s > 0
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
-    RETURNING 1
-),
-realtime_cold AS (  -- the last hour's views per minute
-    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
-    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
-    FROM cold_events WHERE occurred_at >= now() - interval '61 minutes'
-    GROUP BY 1, 2, 3 ORDER BY 1, 2
-    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
-    RETURNING 1
-),
--- Trending: per video, log(sum(exp(l))) of its events' l = decay * hours since the epoch, added to the
--- stored score in log space. The sum is taken relative to the largest l of the set (one scalar, no
--- window over each video), which is exact while the set spans less than ~270 days (exp underflows past
--- -745); a video whose every event lies further back keeps its largest l. date_part gives float8
--- (extract() gives numeric, whose exp() and ln() cost ~5 ms over a batch). The same rows keep a copy of
--- the videos' view counts, which orders order=views.
-decayed_cold AS (
-    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
-    FROM cold_events
-),
-reference_cold AS (SELECT max(l) AS ref FROM decayed_cold),
-trending_cold AS (
-    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
-    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
-    FROM decayed_cold, reference_cold GROUP BY video_id, ref ORDER BY video_id
-    ON CONFLICT (video_id) DO UPDATE
-        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
-            view_count = t.view_count + EXCLUDED.view_count
-    RETURNING 1
-),
-counts_cold AS (
-    UPDATE api_video v SET view_count = v.view_count + c.n
-    FROM (SELECT video_id, count(*) AS n FROM cold_events GROUP BY video_id ORDER BY video_id) AS c
-    WHERE v.id = c.video_id
-    RETURNING 1
-),
-
--- the hot videos' rows: the same writes over hot_events
-hourly_hot AS (
-    INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
-    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM hot_events
-    GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (video_id, hour) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
-),
-cube_hot AS (
-    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
-                                           watch_seconds, duration_seconds)
-    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
-           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
-    FROM hot_events
-    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, country, device) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
-    RETURNING 1
-),
-retention_hot AS (
-    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
-    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
-           count(*)
-    FROM hot_events WHERE duration_s > 0
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
-    RETURNING 1
-),
-realtime_hot AS (  -- the last hour's views per minute
-    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
-    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
-    FROM hot_events WHERE occurred_at >= now() - interval '61 minutes'
-    GROUP BY 1, 2, 3 ORDER BY 1, 2
-    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
-    RETURNING 1
-),
-decayed_hot AS (
-    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
-    FROM hot_events
-),
-reference_hot AS (SELECT max(l) AS ref FROM decayed_hot),
-trending_hot AS (
-    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
-    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
-    FROM decayed_hot, reference_hot GROUP BY video_id, ref ORDER BY video_id
-    ON CONFLICT (video_id) DO UPDATE
-        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
-            view_count = t.view_count + EXCLUDED.view_count
-    RETURNING 1
-),
-counts_hot AS (
-    UPDATE api_video v SET view_count = v.view_count + c.n
-    FROM (SELECT video_id, count(*) AS n FROM hot_events GROUP BY video_id ORDER BY video_id) AS c
-    WHERE v.id = c.video_id
-    RETURNING 1
-),
-
--- the totals of channels, tags and the whole catalogue
 channel_hourly AS (
     INSERT INTO analytics_channel_hourly AS r (channel_id, hour, views, watch_seconds)
     SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (channel_id, hour) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
 ),
 channel_dims AS (
     INSERT INTO analytics_channel_daily_dim AS r (channel_id, dimension, day, value, views, watch_seconds)
@@ -235,14 +64,12 @@ channel_dims AS (
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (channel_id, dimension, day, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
 ),
 channel_viewers AS (
     INSERT INTO analytics_channel_daily_viewer (channel_id, day, viewer_hash)
     SELECT DISTINCT channel_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
     ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING
-    RETURNING 1
 ),
 tag_daily AS (  -- a tag given twice counts once
     INSERT INTO analytics_tag_daily AS r (day, tag, views, watch_seconds)
@@ -251,20 +78,16 @@ tag_daily AS (  -- a tag given twice counts once
     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (day, tag) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
 ),
 channel_daily AS (
     INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
     SELECT channel_id, day, count(*), sum(watch_seconds) FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (channel_id, day) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
 ),
 channel_cube AS ({channel_cube}
-    RETURNING 1
 ),
 channel_totals AS ({channel_totals}
-    RETURNING 1
 ),
 global_dims AS (
     INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
@@ -275,7 +98,17 @@ global_dims AS (
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-    RETURNING 1
+),
+video_cube AS (
+    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
+                                           watch_seconds, duration_seconds)
+    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
+           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
+    FROM new_events
+    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, country, device) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
 ),
 catalogue_cube AS (
     INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
@@ -291,6 +124,26 @@ catalogue_cube AS (
     ON CONFLICT (day, country, device, category, language) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+),
+retention AS (
+    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
+    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
+           count(*)
+    FROM new_events WHERE duration_s > 0
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
+)
+""".replace("{channel_cube}", CHANNEL_CUBE_WRITE).replace("{channel_totals}", CHANNEL_TOTALS_WRITE)
+
+# The realtime rollups' writes (the last hour's views per video and minute, and the catalogue's per
+# minute) of `new_events` (video_id, occurred_at, channel_id): STORE and SEED_STORE write them.
+REALTIME_WRITES = """
+realtime AS (  -- the last hour's views per minute
+    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
+    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
+    FROM new_events WHERE occurred_at >= now() - interval '61 minutes'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2
+    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
     RETURNING 1
 ),
 realtime_total AS (
@@ -301,26 +154,125 @@ realtime_total AS (
     ON CONFLICT (minute) DO UPDATE SET views = r.views + EXCLUDED.views
     RETURNING 1
 )
+"""
+
+# One batch, in the transaction of the request: stores its new events in the event log and in the queue
+# of events to fold (analytics_view_pending), and adds them to the realtime rollups, which count every
+# event stored up to the second before a request. The other rollups, trending and the view counts are
+# written by FOLD, after the answer at the latest (analytics.services.views_fold): at most one connection
+# folds at a time, the events of every batch stored meanwhile at once.
+#
+# The batch arrives as one JSON parameter, %(events)s, written by pydantic and parsed by PostgreSQL
+# (binding seven arrays of 1,000 values took psycopg longer than the parse), beside %(indexes)s, the
+# events' indexes in the request, in the same order. `batch_events` holds every event with its video's
+# channel (NULL for unknown videos, reported by index).
+#
+# Concurrent batches meet only on the realtime rows of the same minutes; each takes them in key order,
+# videos' before the catalogue's, so no two deadlock. The final SELECT references every write, so that
+# they run in the order written (unreferenced, PostgreSQL runs them last to first), and returns: events
+# stored, events of known videos, the indexes of the events of unknown videos.
+STORE = (
+    """
+WITH batch_events AS MATERIALIZED (
+    SELECT (%(indexes)s::integer[])[b.n] AS request_index, b.*, v.channel_id
+    FROM ROWS FROM (jsonb_to_recordset(%(events)s::jsonb)
+            AS (event_id uuid, video_id bigint, occurred_at timestamptz, watch_seconds real,
+                country char(2), device varchar(7), viewer_id text, position_seconds real)) WITH ORDINALITY
+        AS b(event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds, n)
+    LEFT JOIN api_video v ON v.id = b.video_id
+),
+known_events AS (SELECT * FROM batch_events WHERE channel_id IS NOT NULL),
+stored AS (
+    INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id,
+                                      position_seconds)
+    SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
+    FROM known_events
+    ORDER BY event_id
+    ON CONFLICT DO NOTHING
+    RETURNING event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
+),
+pending AS (
+    INSERT INTO analytics_view_pending (video_id, occurred_at, watch_seconds, country, device, viewer_id,
+                                        position_seconds)
+    SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds FROM stored
+    RETURNING 1
+),
+new_events AS (
+    SELECT x.video_id, x.occurred_at, v.channel_id
+    FROM stored x JOIN (SELECT DISTINCT video_id, channel_id FROM known_events) AS v USING (video_id)
+),
+"""
+    + REALTIME_WRITES.strip("\n")
+    + """
 SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM known_events) AS known,
        (SELECT coalesce(array_agg(request_index ORDER BY request_index), '{}') FROM batch_events
         WHERE channel_id IS NULL) AS unknown_indexes,
-       (SELECT count(*) FROM viewers),
-       (SELECT count(*) FROM hourly_cold),
-       (SELECT count(*) FROM trending_cold), (SELECT count(*) FROM counts_cold),
-       (SELECT count(*) FROM hourly_hot),
-       (SELECT count(*) FROM trending_hot), (SELECT count(*) FROM counts_hot),
-       (SELECT count(*) FROM channel_hourly), (SELECT count(*) FROM channel_dims),
-       (SELECT count(*) FROM channel_viewers), (SELECT count(*) FROM tag_daily),
-       (SELECT count(*) FROM channel_daily), (SELECT count(*) FROM channel_cube),
-       (SELECT count(*) FROM channel_totals), (SELECT count(*) FROM global_dims),
-       (SELECT count(*) FROM cube_cold), (SELECT count(*) FROM cube_hot), (SELECT count(*) FROM catalogue_cube),
-       (SELECT count(*) FROM retention_cold), (SELECT count(*) FROM retention_hot),
-       (SELECT count(*) FROM realtime_cold), (SELECT count(*) FROM realtime_hot), (SELECT count(*) FROM realtime_total)
-""".replace("{channel_cube}", CHANNEL_CUBE_WRITE).replace("{channel_totals}", CHANNEL_TOTALS_WRITE)
+       (SELECT count(*) FROM pending), (SELECT count(*) FROM realtime), (SELECT count(*) FROM realtime_total)
+"""
+)
+
+# The trending scores and view counts of `new_events` (video_id, occurred_at): FOLD and SEED_FOLD_COUNTS.
+# Per video, log(sum(exp(l))) of its events' l = decay * hours since the epoch, added to the stored score
+# in log space. The sum is taken relative to the largest l of the set (one scalar, no window over each
+# video), which is exact while the set spans less than ~270 days (exp underflows past -745); a video whose
+# every event lies further back keeps its largest l. date_part gives float8 (extract() gives numeric,
+# whose exp() and ln() cost ~5 ms over a batch). The same rows keep a copy of the videos' view counts,
+# which orders order=views.
+COUNTS_WRITES = """
+decayed AS (
+    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
+    FROM new_events
+),
+reference AS (SELECT max(l) AS ref FROM decayed),
+trending AS (
+    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
+    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
+    FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
+    ON CONFLICT (video_id) DO UPDATE
+        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
+            view_count = t.view_count + EXCLUDED.view_count
+),
+counts AS (
+    UPDATE api_video v SET view_count = v.view_count + c.n
+    FROM (SELECT video_id, count(*) AS n FROM new_events GROUP BY video_id ORDER BY video_id) AS c
+    WHERE v.id = c.video_id
+)
+"""
+
+# The stored events waiting in analytics_view_pending, at most %(limit)s of them, taken from the queue
+# and folded into every other rollup, the trending scores and the videos' view counts (with their copy
+# in analytics_video_trending: the caller sets analytics.counters_copied). Run by one connection at a time
+# (analytics.services.views_fold), so that its many rows of popular videos and totals are never waited
+# for by another fold; an event of a video deleted meanwhile leaves the queue and adds to nothing.
+# Returns the number of events taken.
+FOLD = (
+    """
+WITH taken AS (
+    DELETE FROM analytics_view_pending
+    WHERE ctid = ANY (ARRAY(SELECT ctid FROM analytics_view_pending LIMIT %(limit)s))
+    RETURNING video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
+),
+new_events AS (
+    -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
+    -- (and far worse) than ingestion's short ones
+    SELECT x.video_id, x.occurred_at, x.watch_seconds::float8 AS watch_seconds, x.country, x.device, x.viewer_id,
+           x.position_seconds, v.channel_id, v.category, v.language, v.tags, v.duration_s,
+           (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+    FROM taken x JOIN api_video v ON v.id = x.video_id
+),
+"""
+    + ROLLUP_WRITES.strip("\n")
+    + """,
+"""
+    + COUNTS_WRITES.strip("\n")
+    + """
+SELECT count(*) FROM taken
+"""
+)
 
 # Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
-# the writes of INGEST over all events at once, trending scores without view counts (those also hold the
+# the writes of FOLD over all events at once, trending scores without view counts (those also hold the
 # views from before the event log, and are left alone). Returns the number of events folded.
 ROLLUPS_REBUILD = """
 WITH all_events AS (
@@ -454,9 +406,10 @@ ORDER BY 1, 2
 
 # The demo seeder's bulk path (analytics.seeding): one chunk of generated events, in the session's
 # temporary table seed_chunk, stored, kept for the final fold (seed_stored), and folded into the rollups
-# that INGEST writes, but trending and view counts (SEED_FOLD_COUNTS, once at the end). Two workers run
+# that STORE and FOLD write, but trending and view counts (SEED_FOLD_COUNTS, once at the end). Two workers run
 # over separate days, so no rollup row is written by both; a row may span two chunks of one worker.
-SEED_STORE = """
+SEED_STORE = (
+    """
 WITH stored AS (
     INSERT INTO analytics_view_event (event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id)
     SELECT event_id, video_id, occurred_at, watch_seconds, country, device, viewer_id FROM seed_chunk
@@ -471,142 +424,24 @@ new_events AS (
            v.channel_id, v.category, v.language, v.tags, v.duration_s, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM stored x JOIN api_video v ON v.id = x.video_id
 ),
-viewers AS (
-    INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
-    SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
-    ORDER BY 1, 2, 3
-    ON CONFLICT DO NOTHING
-),
-hourly AS (
-    INSERT INTO analytics_video_hourly AS r (video_id, hour, views, watch_seconds)
-    SELECT video_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
-    GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (video_id, hour) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
-channel_hourly AS (
-    INSERT INTO analytics_channel_hourly AS r (channel_id, hour, views, watch_seconds)
-    SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
-    GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (channel_id, hour) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
-channel_dims AS (
-    INSERT INTO analytics_channel_daily_dim AS r (channel_id, dimension, day, value, views, watch_seconds)
-    SELECT channel_id, d.dimension, day, d.value, count(*), sum(watch_seconds)
-    FROM new_events,
-         LATERAL (VALUES ('country', coalesce(country, 'ZZ')), ('device', coalesce(device, 'other'))) AS d(dimension, value)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (channel_id, dimension, day, value) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
-channel_viewers AS (
-    INSERT INTO analytics_channel_daily_viewer (channel_id, day, viewer_hash)
-    SELECT DISTINCT channel_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
-    ORDER BY 1, 2, 3
-    ON CONFLICT DO NOTHING
-),
-tag_daily AS (  -- a tag given twice counts once
-    INSERT INTO analytics_tag_daily AS r (day, tag, views, watch_seconds)
-    SELECT day, t.tag, count(*), sum(watch_seconds)
-    FROM new_events CROSS JOIN LATERAL (SELECT DISTINCT tag FROM unnest(tags) AS tag) AS t
-    GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (day, tag) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
-channel_daily AS (
-    INSERT INTO analytics_channel_daily AS r (channel_id, day, views, watch_seconds)
-    SELECT channel_id, day, count(*), sum(watch_seconds) FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (channel_id, day) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
-channel_cube AS ({channel_cube}
-),
-channel_totals AS ({channel_totals}
-),
-global_dims AS (
-    INSERT INTO analytics_daily_dim AS r (day, dimension, value, views, watch_seconds)
-    SELECT day, d.dimension, d.value, count(*), sum(watch_seconds)
-    FROM new_events,
-         LATERAL (VALUES ('category', category), ('language', coalesce(nullif(language, ''), 'zz')),
-                         ('country', coalesce(country, 'ZZ'))) AS d(dimension, value)
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (day, dimension, value) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
-),
-video_cube AS (
-    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
-                                           watch_seconds, duration_seconds)
-    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
-           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
-    FROM new_events
-    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, country, device) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
-),
-catalogue_cube AS (
-    INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
-    SELECT e.day, g.country, g.device, g.category, g.language, count(*), sum(e.watch_seconds),
-           sum(e.duration_s::float8)
-    FROM new_events e,
-         LATERAL (VALUES (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), e.category,
-                          coalesce(nullif(e.language, ''), 'zz')),
-                         (coalesce(e.country, 'ZZ'), coalesce(e.device, 'other'), '*', '*'),
-                         ('*', '*', e.category, coalesce(nullif(e.language, ''), 'zz')),
-                         ('*', '*', '*', '*')) AS g(country, device, category, language)  -- the four sets (0032)
-    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT (day, country, device, category, language) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
-),
-retention AS (
-    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
-    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
-           count(*)
-    FROM new_events WHERE duration_s > 0
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
-),
-realtime AS (  -- the last hour's views per minute
-    INSERT INTO analytics_realtime_video AS r (video_id, minute, channel_id, views)
-    SELECT video_id, date_trunc('minute', occurred_at, 'UTC'), channel_id, count(*)
-    FROM new_events WHERE occurred_at >= now() - interval '61 minutes'
-    GROUP BY 1, 2, 3 ORDER BY 1, 2
-    ON CONFLICT (video_id, minute) DO UPDATE SET views = r.views + EXCLUDED.views
-),
-realtime_total AS (
-    INSERT INTO analytics_realtime_total AS r (minute, views)
-    SELECT date_trunc('minute', occurred_at, 'UTC'), count(*)
-    FROM new_events WHERE occurred_at >= now() - interval '61 minutes'
-    GROUP BY 1 ORDER BY 1
-    ON CONFLICT (minute) DO UPDATE SET views = r.views + EXCLUDED.views
-)
+"""
+    + ROLLUP_WRITES.strip("\n")
+    + ",\n"
+    + REALTIME_WRITES.strip("\n")
+    + """
 SELECT count(*) FROM stored
-""".replace("{channel_cube}", CHANNEL_CUBE_WRITE).replace("{channel_totals}", CHANNEL_TOTALS_WRITE)
+"""
+)
 
 # The seeded events' trending scores and view counts, for the videos in (%(after)s, %(upto)s].
-SEED_FOLD_COUNTS = """
+SEED_FOLD_COUNTS = (
+    """
 WITH new_events AS (
     SELECT video_id, occurred_at FROM seed_stored WHERE video_id > %(after)s AND video_id <= %(upto)s
 ),
-decayed AS (
-    SELECT video_id, %(decay)s * date_part('epoch', occurred_at - %(epoch)s::timestamptz) / 3600.0 AS l
-    FROM new_events
-),
-reference AS (SELECT max(l) AS ref FROM decayed),
-trending AS (
-    INSERT INTO analytics_video_trending AS t (video_id, score_log, updated_at, view_count)
-    SELECT video_id, CASE WHEN sum(exp(l - ref)) > 0 THEN ref + ln(sum(exp(l - ref))) ELSE max(l) END, now(), count(*)
-    FROM decayed, reference GROUP BY video_id, ref ORDER BY video_id
-    ON CONFLICT (video_id) DO UPDATE
-        SET score_log = analytics_logaddexp(t.score_log, EXCLUDED.score_log), updated_at = now(),
-            view_count = t.view_count + EXCLUDED.view_count
-),
-counts AS (
-    UPDATE api_video v SET view_count = v.view_count + c.n
-    FROM (SELECT video_id, count(*) AS n FROM new_events GROUP BY video_id ORDER BY video_id) AS c
-    WHERE v.id = c.video_id
-)
+"""
+    + COUNTS_WRITES.strip("\n")
+    + """
 SELECT count(*) FROM new_events
 """
+)

@@ -184,6 +184,15 @@ INGEST_SETTLED = 0.05  # two windows within 5% of each other
 INGEST_MAX_BATCHES_PER_S = 15  # bodies are made before the run, for at most this rate
 
 
+def events_waiting() -> int:
+    """Events stored and not yet folded into the rollups (analytics.services.views_fold)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM analytics_view_pending")
+        return int(cursor.fetchone()[0])
+
+
 def measure_ingest(
     port: int,
     token: str,
@@ -229,13 +238,18 @@ def measure_ingest(
     for thread in threads:
         thread.start()
     windows: list[float] = []
+    waiting: list[int] = []
     measure_from = None
     while any(thread.is_alive() for thread in threads):
         edge = began + window_s * (len(windows) + 1)
         time.sleep(max(0.0, edge - time.perf_counter()))
         windows.append(events_between(edge - window_s, edge) / window_s)
+        waiting.append(events_waiting())
         elapsed = edge - began
-        print(f"ingest: {elapsed:4.0f} s  {windows[-1]:8.0f} events/s", flush=True)
+        print(
+            f"ingest: {elapsed:4.0f} s  {windows[-1]:8.0f} events/s, {waiting[-1]:7d} waiting to be folded",
+            flush=True,
+        )
         if measure_from is None:
             settled = len(windows) >= 2 and abs(windows[-1] - windows[-2]) <= INGEST_SETTLED * windows[-2]
             if (elapsed >= warmup_s[0] and settled) or elapsed >= warmup_s[1]:
@@ -265,6 +279,8 @@ def measure_ingest(
         "warmup_events_per_s": round(events_between(began, measure_from) / (measure_from - began), 1),
         "window_s": window_s,
         "windows_events_per_s": [round(rate) for rate in windows],
+        # the queue of stored events not yet folded into the rollups, at the end of each window
+        "windows_events_waiting": waiting,
     }
 
 

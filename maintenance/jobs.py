@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from analytics.realtime import realtime_prune
-from analytics.services import partitions_create_ahead, trending_snapshots_refresh
+from analytics.services import partitions_create_ahead, trending_snapshots_refresh, views_fold
 from api.throttling import rate_counters_prune
 from config.replicas import primary_pins_prune
 from maintenance.models import JobState
@@ -36,6 +36,8 @@ class Job:
 
 
 JOBS = (
+    # the events a last batch stored while another connection folded (ingestion folds the rest itself)
+    Job("views_fold", 5, views_fold),
     # new, edited and deleted tags, titles and channel names reach suggestions within seconds
     Job("suggestions_refresh", 10, suggestions_refresh),
     # weights follow the view counts

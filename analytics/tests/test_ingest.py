@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from analytics import services
 from analytics.tests.checks import ROLLUP_FINGERPRINTS
@@ -102,14 +106,12 @@ def test_concurrent_retries_count_once(make_user, client_for, make_video):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_batches_over_hot_and_cold_videos(make_user, client_for, make_video):
-    """Batches write their cold videos' rows first and their hot videos' rows last (HOT_VIEWS): four
-    clients whose batches share every video, both kinds, all counted, none lost to a deadlock."""
-    from analytics.services import HOT_VIEWS
-
+def test_concurrent_batches_are_all_folded(make_user, client_for, make_video):
+    """Four clients whose batches share every video: while one request folds, the others' batches are
+    stored and folded by it (or by the next), every event counted once, the queue empty at the end."""
     videos = [make_video(title=f"v{i}") for i in range(8)]
-    hot = [v.pk for v in videos[::2]]
-    Video.objects.filter(pk__in=hot).update(view_count=HOT_VIEWS)
+    popular = [v.pk for v in videos[::2]]
+    Video.objects.filter(pk__in=popular).update(view_count=10_000)
     client = client_for(make_user("ingester3", groups=("ingest",)))
 
     def send(n):
@@ -126,12 +128,87 @@ def test_concurrent_batches_over_hot_and_cold_videos(make_user, client_for, make
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert sum(pool.map(send, range(4))) == 4 * 5 * 80
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
     assert scalar("SELECT sum(views) FROM analytics_video_hourly") == 1_600
     assert scalar("SELECT sum(views) FROM analytics_channel_daily") == 1_600
     assert {v: copy for v, (_, copy) in counter_copies().items()} == {
-        v.pk: (HOT_VIEWS if v.pk in hot else 0) + 200 for v in videos
+        v.pk: (10_000 if v.pk in popular else 0) + 200 for v in videos
     }
     assert all(views == copy for views, copy in counter_copies().values())
+
+
+@pytest.fixture
+def folding_elsewhere():
+    """Another connection holds the fold lock (as a connection that is folding does)."""
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    other.execute("SELECT pg_advisory_lock(%s)", [services.FOLD_LOCK])
+    yield other
+    other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_stored_while_another_connection_folds_is_answered_and_folded_later(
+    ingester, video, folding_elsewhere
+):
+    """The answer does not wait for another connection's fold: the events are stored, in the queue and
+    in the realtime rollup at once; the next fold (here the maintenance job's) adds them to the rest."""
+    from maintenance.jobs import JOBS
+
+    response = ingester.post(URL, {"events": [event(video) for _ in range(3)]}, format="json")
+    assert response.status_code == 202
+    assert response.json()["accepted"] == 3
+    assert scalar("SELECT count(*) FROM analytics_view_event") == 3
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 3
+    assert scalar("SELECT sum(views) FROM analytics_realtime_video WHERE video_id = %s", [video.pk]) == 3
+    assert scalar("SELECT count(*) FROM analytics_video_hourly") == 0
+    assert Video.objects.get(pk=video.pk).view_count == 0
+    folding_elsewhere.execute("SELECT pg_advisory_unlock(%s)", [services.FOLD_LOCK])
+
+    (job,) = [job for job in JOBS if job.name == "views_fold"]
+    assert job.every_s <= 10  # API.md: accepted events show in stats and trending within 60 seconds
+    assert job.run() == 3
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
+    assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 3
+    assert counter_copies()[video.pk] == (3, 3)
+    assert job.run() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_past_the_backlog_a_batch_waits_for_the_fold_and_folds(
+    ingester, video, folding_elsewhere, monkeypatch
+):
+    """With more than MAX_PENDING events waiting, a request that finds the fold lock taken waits for it
+    and folds, so storing does not run ahead of folding."""
+    monkeypatch.setattr(services, "MAX_PENDING", 2)
+    unlock = threading.Timer(
+        0.5, folding_elsewhere.execute, ["SELECT pg_advisory_unlock(%s)", [services.FOLD_LOCK]]
+    )
+    unlock.start()
+    started = time.monotonic()
+    response = ingester.post(URL, {"events": [event(video) for _ in range(3)]}, format="json")
+    assert response.status_code == 202
+    assert time.monotonic() - started >= 0.45
+    unlock.join()
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
+    assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fold_that_fails_leaves_the_batch_acknowledged_and_queued(ingester, video):
+    """A fold cut short (here by the statement timeout, waiting for a video row another transaction
+    holds) rolls back alone: the batch is still answered 202, stored, and folded by the next fold."""
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT 1 FROM api_video WHERE id = %s FOR UPDATE", [video.pk])
+        with override_settings(STATEMENT_TIMEOUT_MS=300, STATEMENT_TIMEOUT_ANON_MS=300):
+            response = ingester.post(URL, {"events": [event(video) for _ in range(2)]}, format="json")
+        assert response.status_code == 202, response.content
+        assert response.json()["accepted"] == 2
+        other.rollback()
+    connection.close()  # its session still has the short statement timeout
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 2
+    assert scalar("SELECT count(*) FROM analytics_video_hourly") == 0
+    assert services.views_fold() == 2
+    assert counter_copies()[video.pk] == (2, 2)
 
 
 def test_partial_rejection_stores_the_valid_ones(ingester, video):
@@ -228,14 +305,12 @@ def test_grant_command(make_user):
 def test_rebuild_equals_incremental(ingester, make_video):
     from django.core.management import call_command
 
-    from analytics.services import HOT_VIEWS
-
     videos = [
         make_video(title=f"v{i}", category=("music", "howto")[i % 2], language=("ko", "en")[i % 2])
         for i in range(3)
     ]
-    # one popular video: its rows are written in the second phase of each batch
-    Video.objects.filter(pk=videos[1].pk).update(view_count=HOT_VIEWS)
+    # one video with views from before the event log, which a rebuild leaves in its count
+    Video.objects.filter(pk=videos[1].pk).update(view_count=10_000)
     now = datetime.now(UTC)
     for batch in range(4):  # several batches, overlapping hours and days, repeats included
         events = [
@@ -273,9 +348,7 @@ def test_rebuild_equals_incremental(ingester, make_video):
     incremental = snapshot()
     assert incremental["analytics_video_hourly"]
     stored = dict(fetch_rows("SELECT video_id, count(*) FROM analytics_view_event GROUP BY 1"))
-    assert counter_copies() == {
-        v.pk: ((HOT_VIEWS if v == videos[1] else 0) + stored[v.pk],) * 2 for v in videos
-    }
+    assert counter_copies() == {v.pk: ((10_000 if v == videos[1] else 0) + stored[v.pk],) * 2 for v in videos}
     call_command("rollups_rebuild")
     assert snapshot() == incremental
 
