@@ -139,6 +139,9 @@ def main() -> None:
             f"Events/s per {ingest['window_s']:g} s window from the first batch: "
             + ", ".join(f"{rate:,}" for rate in ingest["windows_events_per_s"])
             + ".",
+            "Events stored and waiting to be folded into the rollups at the end of each window: "
+            + ", ".join(f"{waiting:,}" for waiting in ingest.get("windows_events_waiting", []))
+            + ".",
         ]
     mix_path = RESULTS / "search_mix.json"
     if mix_path.exists():
