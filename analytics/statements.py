@@ -33,8 +33,8 @@ CHANNEL_TOTALS_WRITE = """
 
 # The rollups' writes of a set of new events, `new_events` (video_id, occurred_at, watch_seconds as
 # float8, country, device, viewer_id, position_seconds, and the video's channel_id, category, language,
-# tags, duration_s, with the UTC day): every rollup but the realtime ones, the trending scores and the
-# view counts. FOLD and SEED_STORE write them.
+# tags, duration_s, with the UTC day): every rollup except the realtime ones (REALTIME_WRITES), the
+# trending scores and the view counts (COUNTS_WRITES). FOLD and SEED_STORE write them.
 ROLLUP_WRITES = """
 viewers AS (
     INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
@@ -159,16 +159,17 @@ realtime_total AS (
 # One batch, in the transaction of the request: stores its new events in the event log and in the queue
 # of events to fold (analytics_view_pending), and adds them to the realtime rollups, which count every
 # event stored up to the second before a request. The other rollups, trending and the view counts are
-# written by FOLD, after the answer at the latest (analytics.services.views_fold): at most one connection
-# folds at a time, the events of every batch stored meanwhile at once.
+# written by FOLD (analytics.services.views_fold): before the answer, or soon after it when another
+# connection is folding, which then folds the batch with every other batch stored meanwhile.
 #
 # The batch arrives as one JSON parameter, %(events)s, written by pydantic and parsed by PostgreSQL
 # (binding seven arrays of 1,000 values took psycopg longer than the parse), beside %(indexes)s, the
 # events' indexes in the request, in the same order. `batch_events` holds every event with its video's
 # channel (NULL for unknown videos, reported by index).
 #
-# Concurrent batches meet only on the realtime rows of the same minutes; each takes them in key order,
-# videos' before the catalogue's, so no two deadlock. The final SELECT references every write, so that
+# Concurrent batches meet only on the realtime rows of the same minutes and on a repeated event_id; each
+# takes them in key order (events by event_id, then videos' realtime rows before the catalogue's), so no
+# two deadlock. The final SELECT references every write, so that
 # they run in the order written (unreferenced, PostgreSQL runs them last to first), and returns: events
 # stored, events of known videos, the indexes of the events of unknown videos.
 STORE = (
