@@ -257,18 +257,18 @@ def views_fold(*, rounds: int = FOLD_ROUNDS) -> int:
     than MAX_PENDING events wait, a caller that finds the lock taken waits for it and folds too, so that
     storing never runs ahead of folding by more than that (API.md: events show within 60 seconds).
     """
+
+    def fold() -> int | None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+            if not cursor.fetchone()[0]:
+                if not _backlogged(cursor):
+                    return None  # the connection folding looks at the queue again after
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+            return _fold_once(cursor)
+
     folded = 0
     for _ in range(rounds):
-
-        def fold() -> int | None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
-                if not cursor.fetchone()[0]:
-                    if not _backlogged(cursor):
-                        return None  # the connection folding looks at the queue again after
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
-                return _fold_once(cursor)
-
         taken = _retrying_deadlocks(fold)
         if taken is None:
             break

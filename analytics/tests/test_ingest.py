@@ -174,6 +174,21 @@ def test_a_batch_stored_while_another_connection_folds_is_answered_and_folded_la
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_rebuild_folds_the_queue_into_the_view_counts_first(ingester, video, folding_elsewhere):
+    """The rebuild recomputes the rollups from the stored events but leaves view counts alone: the
+    queued events' views are added to the counts first, and the queue is left empty."""
+    response = ingester.post(URL, {"events": [event(video) for _ in range(4)]}, format="json")
+    assert response.json()["accepted"] == 4
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 4
+    folding_elsewhere.execute("SELECT pg_advisory_unlock(%s)", [services.FOLD_LOCK])
+
+    call_command("rollups_rebuild")
+    assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
+    assert counter_copies()[video.pk] == (4, 4)
+    assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 4
+
+
+@pytest.mark.django_db(transaction=True)
 def test_past_the_backlog_a_batch_waits_for_the_fold_and_folds(
     ingester, video, folding_elsewhere, monkeypatch
 ):
