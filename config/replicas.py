@@ -37,11 +37,13 @@ CHECK_S = 1.0
 DOWN_S = 5.0
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # How far behind a replica is (NULL on a primary): 0 when it has replayed all the WAL it received, else
-# the age of the last transaction it replayed; and how far it has received.
+# the age of the last transaction it replayed, or infinity while it has replayed none since it started (it
+# has received a write it has not replayed: CI once met that None as a primary's); and how far it has
+# received.
 LAG_SQL = """
 SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL
             WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END,
+            ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 'Infinity') END,
        pg_last_wal_receive_lsn()
 """
 # The age of the last replayed transaction overstates the lag of a replica that is replaying a write

@@ -236,6 +236,42 @@ def test_a_write_after_an_idle_spell_is_not_lag(tmp_path):
         cluster.close()
 
 
+def test_a_replica_that_has_replayed_nothing_since_it_started_is_behind(tmp_path):
+    """A replica that has received a write but replayed no transaction since it started has no last replayed
+    transaction to date its lag by: it is behind (infinitely, until it replays), not a primary (None), which
+    failed the idle-spell test above when its first write arrived before any replay."""
+    from config.replicas import replica_lag
+
+    cluster = ReplicatedCluster(tmp_path)
+    try:
+        with psycopg.connect(cluster.url, autocommit=True) as primary:
+            primary.execute("CREATE TABLE beat (at timestamptz)")
+            cluster.start_replica()
+            replica = psycopg.connect(
+                host=str(cluster.replica_dir), port=REPLICA_PORT, user="postgres", dbname="replicatest"
+            )
+            replica.autocommit = True
+            with replica, replica.cursor() as cursor:
+                cursor.execute("SELECT pg_wal_replay_pause(), pg_last_xact_replay_timestamp()")
+                assert cursor.fetchone()[1] is None
+                primary.execute("INSERT INTO beat VALUES (now())")
+                (written,) = primary.execute("SELECT pg_current_wal_lsn()").fetchone()
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    cursor.execute("SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn", [str(written)])
+                    if cursor.fetchone()[0]:
+                        break
+                    time.sleep(0.05)
+                assert replica_lag(cursor) == float("inf")
+                cursor.execute("SELECT pg_wal_replay_resume()")
+                deadline = time.monotonic() + 10
+                while (lag := replica_lag(cursor)) != 0 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert lag == 0
+    finally:
+        cluster.close()
+
+
 @pytest.mark.django_db
 def test_a_connection_that_went_away_fails_its_budget_as_a_django_error_and_is_closed():
     """The statement budget of a request is set on each open connection (api.middleware): one whose server

@@ -1,5 +1,10 @@
 """Fingerprints of every analytics rollup, to compare incremental results with a rebuild from raw events."""
 
+# The realtime rollups hold the last hour only, and a rebuild writes the events of the hour before it runs:
+# their rows are compared over the 50 minutes before the newest minute held, not before now(), which moves
+# between the two fingerprints (a minute crossing the window's edge in between made them differ in CI).
+REALTIME_SINCE = "(SELECT max(minute) - interval '50 minutes' FROM analytics_realtime_total)"
+
 ROLLUP_FINGERPRINTS = {
     "hourly": "SELECT md5(string_agg(video_id || hour::text || views || round(watch_seconds::numeric, 3), ','"
     " ORDER BY video_id, hour)) FROM analytics_video_hourly",
@@ -80,9 +85,9 @@ ROLLUP_FINGERPRINTS = {
     " FROM analytics_video_retention",
     # the last 50 minutes' (a rebuild a moment later sees events past the hour that ingestion counted)
     "realtime": "SELECT md5(string_agg(concat_ws(':', video_id, minute, channel_id, views), ',' ORDER BY video_id, minute))"
-    " FROM analytics_realtime_video WHERE minute >= now() - interval '50 minutes'",
+    " FROM analytics_realtime_video WHERE minute >= " + REALTIME_SINCE,
     "realtime_total": "SELECT md5(string_agg(concat_ws(':', minute, views), ',' ORDER BY minute))"
-    " FROM analytics_realtime_total WHERE minute >= now() - interval '50 minutes'",
+    " FROM analytics_realtime_total WHERE minute >= " + REALTIME_SINCE,
     "trending": "SELECT md5(string_agg(video_id || ':' || round(score_log::numeric, 6), ',' ORDER BY video_id))"
     " FROM analytics_video_trending",
 }
