@@ -128,9 +128,14 @@ DATABASES = {
         "ENGINE": "config.db",
     }
 }
+# Every session runs without JIT compilation: the service's statements are index walks of milliseconds,
+# and compiling one takes 50-150 ms. PostgreSQL 15 prices a plan under `enable_seqscan = off` (search's
+# index-only statements) at 1e10, past jit_above_cost, so channel search without a query JIT-compiled a
+# sort of a handful of rows in 150 ms (seconds on a loaded CI machine: a 503 query_timeout).
+DB_SESSION_OPTIONS = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c jit=off"
 DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),  # type: ignore[dict-item]
-    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+    "options": DB_SESSION_OPTIONS,
 }
 
 # Read replicas (PostgreSQL streaming replicas of DATABASE_URL), comma-separated: safe requests read from
@@ -146,7 +151,7 @@ for number, url in enumerate(DATABASE_REPLICAS):
     DATABASES[f"replica{number}"] = {
         **dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True),
         "ENGINE": "config.db",
-        "OPTIONS": {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}", "connect_timeout": 2},
+        "OPTIONS": {"options": DB_SESSION_OPTIONS, "connect_timeout": 2},
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []

@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from config.db.base import DatabaseWrapper
@@ -65,6 +65,23 @@ def test_request_connections_have_a_statement_timeout():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] not in ("0", "0ms")
+
+
+@pytest.mark.django_db
+def test_request_connections_do_not_jit_compile_the_index_only_statements():
+    """Search's statements run under `enable_seqscan = off`, which PostgreSQL 15 prices at 1e10, past
+    jit_above_cost: channel search without a query JIT-compiled a sort of no rows in ~150 ms (settings'
+    DB_SESSION_OPTIONS turn JIT off for every session)."""
+    from search.selectors import INDEX_SCANS_ONLY, channel_search_sql
+
+    _, page_sql = channel_search_sql("", typed=False, after_cursor=False)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute(INDEX_SCANS_ONLY + "SELECT 1")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + page_sql, {"limit": 21})
+        (plan,) = cursor.fetchone()[0]
+    assert "JIT" not in plan, plan["JIT"]
 
 
 @pytest.mark.django_db
