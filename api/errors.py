@@ -121,7 +121,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         body = envelope(status_code=500, code="internal_error", message="Something went wrong on our side.")
         return Response(body, status=500)
     code = next((c for cls, c in CODES_BY_EXCEPTION if isinstance(exc, cls)), exc.default_code)
-    details = exc.detail if isinstance(exc.detail, dict | list) else {}
+    details: Any = exc.detail if isinstance(exc.detail, dict | list) else {}
     if isinstance(details, list):
         details = {"non_field_errors": details}
     message = _first_message(exc.detail) if isinstance(exc, exceptions.ValidationError) else str(exc.detail)
