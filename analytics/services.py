@@ -1,12 +1,13 @@
 """Ingestion of view events: validated per event, idempotent by event_id, durable when answered.
 
-One statement (analytics.statements.STORE) stores a batch's new events in the event log and in the queue
-of events to fold, and adds them to the realtime rollups, in one transaction: a retried batch finds its
-events stored and adds nothing, and a crash loses nothing that was acknowledged. Another
-(statements.FOLD, views_fold) takes events from the queue and folds exactly those into every other
-rollup, the videos' view counts and the trending scores, in one transaction. The request folds before it
-answers unless another connection is folding, which then folds its events too; `manage.py maintain`
-folds what a last batch may leave.
+One statement (analytics.statements.STORE) stores a batch's new events in the event log and in the two
+queues of events to fold, and adds them to the realtime rollups, in one transaction: a retried batch finds
+its events stored and adds nothing, and a crash loses nothing that was acknowledged. Two others
+(statements.FOLD_VIDEOS and FOLD_CHANNELS, views_fold) each take events from their queue and fold exactly
+those into their part of the other rollups (the videos', with the view counts and the trending scores;
+the channels', tags' and catalogue's), each in one transaction; the parts share no table, so two
+connections fold at once. The request folds before it answers unless other connections are folding,
+which then fold its events too; `manage.py maintain` folds what a last batch may leave.
 """
 
 from __future__ import annotations
@@ -147,9 +148,34 @@ def events_validate(raw_events: list[Any]) -> tuple[list[tuple[int, ViewEvent]],
 # to the next caller (an ingestion request or the maintenance job).
 FOLD_LIMIT = 10_000
 FOLD_ROUNDS = 3
-# Past this many events waiting, storing waits for folding (views_fold).
+# Past this many events waiting in a part's queue, storing waits for folding (views_fold).
 MAX_PENDING = 50_000
-FOLD_LOCK = zlib.crc32(b"analytics:views_fold")
+FOLD_LOCK = zlib.crc32(b"analytics:views_fold")  # the videos' part (migrations_sql/0041 takes it too)
+FOLD_CHANNELS_LOCK = zlib.crc32(b"analytics:views_fold:channels")
+
+
+@dataclass(frozen=True)
+class FoldPart:
+    """One of the two folds of the stored events, which share no table: its statement, its queue, its lock,
+    and whether it writes the view counts."""
+
+    name: str
+    statement: str
+    queue: str
+    lock: int
+    counts: bool
+
+
+FOLD_PARTS = (
+    FoldPart("videos", statements.FOLD_VIDEOS, "analytics_view_pending", FOLD_LOCK, counts=True),
+    FoldPart(
+        "channels",
+        statements.FOLD_CHANNELS,
+        "analytics_view_pending_channels",
+        FOLD_CHANNELS_LOCK,
+        counts=False,
+    ),
+)
 
 
 ROLLUPS_TABLES = (
@@ -180,10 +206,11 @@ def rollups_rebuild() -> int:
     views from before the event log). Returns the number of events folded."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
-        # no fold meanwhile; the queue's events add their views to the counts first, and nothing else
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
-        while _fold_once(cursor):
-            pass
+        # no fold meanwhile; the queues' events add their views to the counts first, and nothing else
+        for part in FOLD_PARTS:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [part.lock])
+            while _fold_once(cursor, part):
+                pass
         cursor.execute(f"TRUNCATE {', '.join(ROLLUPS_TABLES)}")
         # the trending rows also carry the view counts: scores cleared, rows kept (and made whole)
         cursor.execute("UPDATE analytics_video_trending SET score_log = NULL WHERE score_log IS NOT NULL")
@@ -247,52 +274,76 @@ def _fold_after_store() -> None:
         logger.exception("folding the stored view events failed; the next fold takes them")
 
 
-def views_fold(*, rounds: int = FOLD_ROUNDS) -> int:
-    """Fold the queue's events (statements.FOLD); returns how many this caller folded.
+def views_fold(*, rounds: int = FOLD_ROUNDS) -> dict[str, int]:
+    """Fold the queues' events (statements.FOLD_VIDEOS and FOLD_CHANNELS); returns how many events this
+    caller folded into each part.
 
-    Each round folds up to FOLD_LIMIT events in its own transaction, under a transaction-level advisory
-    lock, and the caller goes on while the queue is not empty once the lock is released. A batch stored
-    while another connection folds is therefore folded by that connection: its store committed before it
-    found the lock taken, and the folder looks at the queue again after releasing the lock. While more
-    than MAX_PENDING events wait, a caller that finds the lock taken waits for it and folds too, so that
-    storing never runs ahead of folding by more than that (API.md: events show within 60 seconds).
+    Each round folds up to FOLD_LIMIT events of a part in its own transaction, under that part's
+    transaction-level advisory lock: the two parts share no table, so two connections fold one each at
+    once. A caller first folds the parts no other connection is folding, and goes on with a part while its
+    queue is not empty once the lock is released. A batch stored while another connection folds a part is
+    therefore folded into it by that connection: its store committed before it found the lock taken, and
+    the folder looks at the queue again after releasing the lock. While more than MAX_PENDING events wait in
+    a part's queue, a caller that finds its lock taken waits for it and folds too, so that storing never
+    runs ahead of folding by more than that (API.md: events show within 60 seconds).
     """
-
-    def fold() -> int | None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
-            if not cursor.fetchone()[0]:
-                if not _backlogged(cursor):
-                    return None  # the connection folding looks at the queue again after
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
-            return _fold_once(cursor)
-
-    folded = 0
+    folded = {part.name: 0 for part in FOLD_PARTS}
+    parts = list(FOLD_PARTS)
     for _ in range(rounds):
-        taken = _retrying_deadlocks(fold)
-        if taken is None:
+        again, elsewhere = [], []
+        for part in parts:  # the parts no other connection folds now
+            taken = _retrying_deadlocks(functools.partial(_fold_part, part, wait=False))
+            if taken is None:
+                elsewhere.append(part)
+                continue
+            folded[part.name] += taken
+            again += [part] if _queued(part) else []
+        for part in elsewhere:  # waited for only past the backlog
+            taken = _retrying_deadlocks(functools.partial(_fold_part, part, wait=True))
+            if taken is not None:
+                folded[part.name] += taken
+                again += [part] if _queued(part) else []
+        parts = again
+        if not parts:
             break
-        folded += taken
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT EXISTS (SELECT FROM analytics_view_pending)")
-            if not cursor.fetchone()[0]:
-                break
     return folded
 
 
-def _backlogged(cursor: CursorWrapper) -> bool:
+def _fold_part(part: FoldPart, *, wait: bool) -> int | None:
+    """One fold of `part` under its lock; None when another connection holds it (and the part is not
+    backlogged, or `wait` is false): that connection looks at the queue again after."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [part.lock])
+        if not cursor.fetchone()[0]:
+            if not wait or not _backlogged(cursor, part):
+                return None
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [part.lock])
+        return _fold_once(cursor, part)
+
+
+def _queued(part: FoldPart) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT FROM {part.queue})")
+        return bool(cursor.fetchone()[0])
+
+
+def _backlogged(cursor: CursorWrapper, part: FoldPart) -> bool:
     cursor.execute(
-        "SELECT count(*) > %(most)s FROM (SELECT FROM analytics_view_pending LIMIT %(most)s + 1) AS waiting",
+        f"SELECT count(*) > %(most)s FROM (SELECT FROM {part.queue} LIMIT %(most)s + 1) AS waiting",
         {"most": MAX_PENDING},
     )
     return bool(cursor.fetchone()[0])
 
 
-def _fold_once(cursor: CursorWrapper) -> int:
-    """One fold of up to FOLD_LIMIT events, under the fold lock; the number of events taken."""
+def _fold_once(cursor: CursorWrapper, part: FoldPart) -> int:
+    """One fold of up to FOLD_LIMIT events of `part`, under its lock; the number of events taken."""
+    params: dict[str, Any] = {"limit": FOLD_LIMIT, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH}
+    if not part.counts:
+        cursor.execute(part.statement, params)
+        return int(cursor.fetchone()[0])
     # the statement writes both copies of the view counts (migrations_sql/0013)
     cursor.execute("SELECT set_config('analytics.counters_copied', 'on', true)")
-    cursor.execute(statements.FOLD, {"limit": FOLD_LIMIT, "decay": DECAY_PER_HOUR, "epoch": TRENDING_EPOCH})
+    cursor.execute(part.statement, params)
     (taken,) = cursor.fetchone()
     cursor.execute("SELECT set_config('analytics.counters_copied', 'off', true)")
     return int(taken)

@@ -1,15 +1,16 @@
 """The statements of ingestion, written out whole: what runs is what is read here.
 
-Three statements fold view events into the rollups: ingestion's fold (FOLD, the events a batch's STORE
-queued), the rebuild (every stored event) and the demo seeder's bulk path (analytics.seeding). They write the same rollups
-with the same expressions, and tests hold them to the same results (a rebuild after ingestion or after
-seeding changes no rollup row: analytics/tests/test_ingest.py).
+Three kinds of statement fold view events into the rollups: ingestion's two folds (FOLD_VIDEOS and
+FOLD_CHANNELS, the events a batch's STORE queued), the rebuild (every stored event) and the demo seeder's
+bulk path (analytics.seeding). They write the same rollups with the same expressions, and tests hold them
+to the same results (a rebuild after ingestion or after seeding changes no rollup row:
+analytics/tests/test_ingest.py).
 
 Named parameters throughout: %(decay)s is the trending decay per hour and %(epoch)s its epoch
 (analytics.services.DECAY_PER_HOUR, TRENDING_EPOCH).
 """
 
-# The channels' cube (migrations_sql/0035) from a batch's new events, as FOLD and SEED_STORE write it
+# The channels' cube (migrations_sql/0035) from a batch's new events, as FOLD_CHANNELS and SEED_STORE write it
 # (and ROLLUPS_REBUILD from all events).
 CHANNEL_CUBE_WRITE = """
     INSERT INTO analytics_channel_cube AS r (category, day, language, channel_id, views, watch_seconds, duration_seconds)
@@ -34,8 +35,10 @@ CHANNEL_TOTALS_WRITE = """
 # The rollups' writes of a set of new events, `new_events` (video_id, occurred_at, watch_seconds as
 # float8, country, device, viewer_id, position_seconds, and the video's channel_id, category, language,
 # tags, duration_s, with the UTC day): every rollup except the realtime ones (REALTIME_WRITES), the
-# trending scores and the view counts (COUNTS_WRITES). FOLD and SEED_STORE write them.
-ROLLUP_WRITES = """
+# trending scores and the view counts (COUNTS_WRITES), in two parts that share no table: the rollups of
+# each video (VIDEO_ROLLUP_WRITES, folded by FOLD_VIDEOS with the counts and trending) and those of the
+# channels, tags and catalogue (CHANNEL_ROLLUP_WRITES, folded by FOLD_CHANNELS). SEED_STORE writes both.
+VIDEO_ROLLUP_WRITES = """
 viewers AS (
     INSERT INTO analytics_video_daily_viewer (video_id, day, viewer_hash)
     SELECT DISTINCT video_id, day, hashtextextended(viewer_id, 0) FROM new_events WHERE viewer_id IS NOT NULL
@@ -49,6 +52,27 @@ hourly AS (
     ON CONFLICT (video_id, hour) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
 ),
+video_cube AS (
+    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
+                                           watch_seconds, duration_seconds)
+    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
+           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
+    FROM new_events
+    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
+    ON CONFLICT (video_id, day, country, device) DO UPDATE
+        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
+            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
+),
+retention AS (
+    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
+    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
+           count(*)
+    FROM new_events WHERE duration_s > 0
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
+)
+"""
+CHANNEL_ROLLUP_WRITES = """
 channel_hourly AS (
     INSERT INTO analytics_channel_hourly AS r (channel_id, hour, views, watch_seconds)
     SELECT channel_id, date_trunc('hour', occurred_at, 'UTC'), count(*), sum(watch_seconds) FROM new_events
@@ -99,17 +123,6 @@ global_dims AS (
     ON CONFLICT (day, dimension, value) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds
 ),
-video_cube AS (
-    INSERT INTO analytics_video_cube AS r (video_id, day, country, device, channel_id, category, language, views,
-                                           watch_seconds, duration_seconds)
-    SELECT video_id, day, coalesce(country, 'ZZ'), coalesce(device, 'other'), channel_id, category,
-           coalesce(nullif(language, ''), 'zz'), count(*), sum(watch_seconds), count(*) * duration_s::float8
-    FROM new_events
-    GROUP BY 1, 2, 3, 4, channel_id, category, language, duration_s ORDER BY 1, 2, 3, 4
-    ON CONFLICT (video_id, day, country, device) DO UPDATE
-        SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
-            duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
-),
 catalogue_cube AS (
     INSERT INTO analytics_cube AS r (day, country, device, category, language, views, watch_seconds, duration_seconds)
     SELECT e.day, g.country, g.device, g.category, g.language, count(*), sum(e.watch_seconds),
@@ -124,16 +137,9 @@ catalogue_cube AS (
     ON CONFLICT (day, country, device, category, language) DO UPDATE
         SET views = r.views + EXCLUDED.views, watch_seconds = r.watch_seconds + EXCLUDED.watch_seconds,
             duration_seconds = r.duration_seconds + EXCLUDED.duration_seconds
-),
-retention AS (
-    INSERT INTO analytics_video_retention AS r (video_id, day, reached, views)
-    SELECT video_id, day, least(10, floor(10 * coalesce(position_seconds, watch_seconds) / duration_s))::smallint,
-           count(*)
-    FROM new_events WHERE duration_s > 0
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (video_id, day, reached) DO UPDATE SET views = r.views + EXCLUDED.views
 )
 """.replace("{channel_cube}", CHANNEL_CUBE_WRITE).replace("{channel_totals}", CHANNEL_TOTALS_WRITE)
+ROLLUP_WRITES = VIDEO_ROLLUP_WRITES.rstrip("\n") + ",\n" + CHANNEL_ROLLUP_WRITES.lstrip("\n")
 
 # The realtime rollups' writes (the last hour's views per video and minute, and the catalogue's per
 # minute) of `new_events` (video_id, occurred_at, channel_id): STORE and SEED_STORE write them.
@@ -156,11 +162,12 @@ realtime_total AS (
 )
 """
 
-# One batch, in the transaction of the request: stores its new events in the event log and in the queue
-# of events to fold (analytics_view_pending), and adds them to the realtime rollups, which count every
-# event stored up to the second before a request. The other rollups, trending and the view counts are
-# written by FOLD (analytics.services.views_fold): before the answer, or soon after it when another
-# connection is folding, which then folds the batch with every other batch stored meanwhile.
+# One batch, in the transaction of the request: stores its new events in the event log and in the two
+# queues of events to fold (analytics_view_pending for the videos' rollups, analytics_view_pending_channels
+# for the channels' and the catalogue's), and adds them to the realtime rollups, which count every event
+# stored up to the second before a request. The other rollups, trending and the view counts are written by
+# FOLD_VIDEOS and FOLD_CHANNELS (analytics.services.views_fold): before the answer, or soon after it when
+# other connections are folding, which then fold the batch with every other batch stored meanwhile.
 #
 # The batch arrives as one JSON parameter, %(events)s, written by pydantic and parsed by PostgreSQL
 # (binding seven arrays of 1,000 values took psycopg longer than the parse), beside %(indexes)s, the
@@ -198,6 +205,11 @@ pending AS (
     SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds FROM stored
     RETURNING 1
 ),
+pending_channels AS (
+    INSERT INTO analytics_view_pending_channels (video_id, occurred_at, watch_seconds, country, device, viewer_id)
+    SELECT video_id, occurred_at, watch_seconds, country, device, viewer_id FROM stored
+    RETURNING 1
+),
 new_events AS (
     SELECT x.video_id, x.occurred_at, v.channel_id
     FROM stored x JOIN (SELECT DISTINCT video_id, channel_id FROM known_events) AS v USING (video_id)
@@ -209,11 +221,12 @@ SELECT (SELECT count(*) FROM stored) AS stored,
        (SELECT count(*) FROM known_events) AS known,
        (SELECT coalesce(array_agg(request_index ORDER BY request_index), '{}') FROM batch_events
         WHERE channel_id IS NULL) AS unknown_indexes,
-       (SELECT count(*) FROM pending), (SELECT count(*) FROM realtime), (SELECT count(*) FROM realtime_total)
+       (SELECT count(*) FROM pending), (SELECT count(*) FROM pending_channels), (SELECT count(*) FROM realtime),
+       (SELECT count(*) FROM realtime_total)
 """
 )
 
-# The trending scores and view counts of `new_events` (video_id, occurred_at): FOLD and SEED_FOLD_COUNTS.
+# The trending scores and view counts of `new_events` (video_id, occurred_at): FOLD_VIDEOS and SEED_FOLD_COUNTS.
 # Per video, log(sum(exp(l))) of its events' l = decay * hours since the epoch, added to the stored score
 # in log space. The sum is taken relative to the largest l of the set (one scalar, no window over each
 # video), which is exact while the set spans less than ~270 days (exp underflows past -745); a video whose
@@ -241,18 +254,19 @@ counts AS (
 )
 """
 
-# The stored events waiting in analytics_view_pending, at most %(limit)s of them, taken from the queue
-# and folded into every other rollup, the trending scores and the videos' view counts (with their copy
-# in analytics_video_trending: the caller sets analytics.counters_copied). Run by one connection at a time
-# (analytics.services.views_fold), so that its many rows of popular videos and totals are never waited
-# for by another fold; an event of a video deleted meanwhile leaves the queue and adds to nothing.
-# Returns the number of events taken.
-FOLD = (
-    """
+# The stored events waiting in one of the two queues, at most %(limit)s of them, taken from it and folded
+# into that part's rollups: FOLD_VIDEOS into the videos' rollups, the trending scores and the view counts
+# (with their copy in analytics_video_trending: the caller sets analytics.counters_copied), FOLD_CHANNELS
+# into the channels', the tags' and the catalogue's rollups. The two parts share no table, so they run on
+# two connections at once; each runs on one connection at a time (analytics.services.views_fold), so that
+# its many rows of popular videos, channels and days are never waited for by another fold of the same
+# part. An event of a video deleted meanwhile leaves the queue and adds to nothing. Each returns the number
+# of events taken.
+FOLD_TAKEN = """
 WITH taken AS (
-    DELETE FROM analytics_view_pending
-    WHERE ctid = ANY (ARRAY(SELECT ctid FROM analytics_view_pending LIMIT %(limit)s))
-    RETURNING video_id, occurred_at, watch_seconds, country, device, viewer_id, position_seconds
+    DELETE FROM {queue}
+    WHERE ctid = ANY (ARRAY(SELECT ctid FROM {queue} LIMIT %(limit)s))
+    RETURNING video_id, occurred_at, watch_seconds, country, device, viewer_id, {position}
 ),
 new_events AS (
     -- watch_seconds is stored as real; summed as real, a rebuild's one long sum would round differently
@@ -263,7 +277,9 @@ new_events AS (
     FROM taken x JOIN api_video v ON v.id = x.video_id
 ),
 """
-    + ROLLUP_WRITES.strip("\n")
+FOLD_VIDEOS = (
+    FOLD_TAKEN.format(queue="analytics_view_pending", position="position_seconds")
+    + VIDEO_ROLLUP_WRITES.strip("\n")
     + """,
 """
     + COUNTS_WRITES.strip("\n")
@@ -271,9 +287,16 @@ new_events AS (
 SELECT count(*) FROM taken
 """
 )
+FOLD_CHANNELS = (
+    FOLD_TAKEN.format(queue="analytics_view_pending_channels", position="NULL::real AS position_seconds")
+    + CHANNEL_ROLLUP_WRITES.strip("\n")
+    + """
+SELECT count(*) FROM taken
+"""
+)
 
 # Every rollup recomputed from every stored event, into emptied tables (analytics.services.rollups_rebuild):
-# the writes of FOLD over all events at once, trending scores without view counts (those also hold the
+# the writes of both folds over all events at once, trending scores without view counts (those also hold the
 # views from before the event log, and are left alone). Returns the number of events folded.
 ROLLUPS_REBUILD = """
 WITH all_events AS (
@@ -407,7 +430,7 @@ ORDER BY 1, 2
 
 # The demo seeder's bulk path (analytics.seeding): one chunk of generated events, in the session's
 # temporary table seed_chunk, stored, kept for the final fold (seed_stored), and folded into the rollups
-# that STORE and FOLD write, but trending and view counts (SEED_FOLD_COUNTS, once at the end). Two workers run
+# that STORE and the folds write, but trending and view counts (SEED_FOLD_COUNTS, once at the end). Two workers run
 # over separate days, so no rollup row is written by both; a row may span two chunks of one worker.
 SEED_STORE = (
     """

@@ -185,11 +185,15 @@ INGEST_MAX_BATCHES_PER_S = 15  # bodies are made before the run, for at most thi
 
 
 def events_waiting() -> int:
-    """Events stored and not yet folded into the rollups (analytics.services.views_fold)."""
+    """Events stored and not yet folded into every rollup: the longer of the two folds' queues
+    (analytics.services.views_fold)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM analytics_view_pending")
+        cursor.execute(
+            "SELECT greatest((SELECT count(*) FROM analytics_view_pending),"
+            " (SELECT count(*) FROM analytics_view_pending_channels))"
+        )
         return int(cursor.fetchone()[0])
 
 

@@ -129,6 +129,7 @@ def test_concurrent_batches_are_all_folded(make_user, client_for, make_video):
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert sum(pool.map(send, range(4))) == 4 * 5 * 80
     assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
+    assert scalar("SELECT count(*) FROM analytics_view_pending_channels") == 0
     assert scalar("SELECT sum(views) FROM analytics_video_hourly") == 1_600
     assert scalar("SELECT sum(views) FROM analytics_channel_daily") == 1_600
     assert {v: copy for v, (_, copy) in counter_copies().items()} == {
@@ -150,8 +151,10 @@ def folding_elsewhere():
 def test_a_batch_stored_while_another_connection_folds_is_answered_and_folded_later(
     ingester, video, folding_elsewhere
 ):
-    """The answer does not wait for another connection's fold: the events are stored, in the queue and
-    in the realtime rollup at once; the next fold (here the maintenance job's) adds them to the rest."""
+    """The answer does not wait for another connection's fold of the videos' part: the events are stored,
+    in its queue and in the realtime rollup at once, and folded into the other part (the channels' and the
+    catalogue's rollups), which no other connection folds; the next fold (here the maintenance job's) adds
+    them to the videos' rollups and view counts."""
     from maintenance.jobs import JOBS
 
     response = ingester.post(URL, {"events": [event(video) for _ in range(3)]}, format="json")
@@ -162,15 +165,18 @@ def test_a_batch_stored_while_another_connection_folds_is_answered_and_folded_la
     assert scalar("SELECT sum(views) FROM analytics_realtime_video WHERE video_id = %s", [video.pk]) == 3
     assert scalar("SELECT count(*) FROM analytics_video_hourly") == 0
     assert Video.objects.get(pk=video.pk).view_count == 0
+    assert scalar("SELECT count(*) FROM analytics_view_pending_channels") == 0
+    assert scalar("SELECT sum(views) FROM analytics_channel_daily") == 3
+    assert scalar("SELECT sum(views) FROM analytics_cube WHERE country = '*' AND category = '*'") == 3
     folding_elsewhere.execute("SELECT pg_advisory_unlock(%s)", [services.FOLD_LOCK])
 
     (job,) = [job for job in JOBS if job.name == "views_fold"]
     assert job.every_s <= 10  # API.md: accepted events show in stats and trending within 60 seconds
-    assert job.run() == 3
+    assert job.run() == {"videos": 3, "channels": 0}
     assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
     assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 3
     assert counter_copies()[video.pk] == (3, 3)
-    assert job.run() == 0
+    assert job.run() == {"videos": 0, "channels": 0}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -184,6 +190,7 @@ def test_a_rebuild_folds_the_queue_into_the_view_counts_first(ingester, video, f
 
     call_command("rollups_rebuild")
     assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
+    assert scalar("SELECT count(*) FROM analytics_view_pending_channels") == 0
     assert counter_copies()[video.pk] == (4, 4)
     assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 4
 
@@ -205,6 +212,7 @@ def test_past_the_backlog_a_batch_waits_for_the_fold_and_folds(
     assert time.monotonic() - started >= 0.45
     unlock.join()
     assert scalar("SELECT count(*) FROM analytics_view_pending") == 0
+    assert scalar("SELECT count(*) FROM analytics_view_pending_channels") == 0
     assert scalar("SELECT sum(views) FROM analytics_video_hourly WHERE video_id = %s", [video.pk]) == 3
 
 
@@ -222,8 +230,9 @@ def test_a_fold_that_fails_leaves_the_batch_acknowledged_and_queued(ingester, vi
     connection.close()  # its session still has the short statement timeout
     assert scalar("SELECT count(*) FROM analytics_view_pending") == 2
     assert scalar("SELECT count(*) FROM analytics_video_hourly") == 0
-    assert services.views_fold() == 2
+    assert services.views_fold() == {"videos": 2, "channels": 2}
     assert counter_copies()[video.pk] == (2, 2)
+    assert scalar("SELECT sum(views) FROM analytics_channel_daily") == 2
 
 
 def test_partial_rejection_stores_the_valid_ones(ingester, video):
@@ -438,3 +447,54 @@ def test_the_documented_event_is_the_schema_ingestion_validates_with(client):
     events = schemas["IngestRequestRequest"]["properties"]["events"]
     assert events["items"] == {"$ref": "#/components/schemas/ViewEventRequest"}
     assert events["maxItems"] == 1_000
+
+
+def test_the_two_folds_share_no_table_and_write_every_rollup():
+    """FOLD_VIDEOS and FOLD_CHANNELS run at once on two connections (services.views_fold): neither writes a
+    table the other writes, so neither waits for the other's rows; together they write every rollup that
+    the rebuild recomputes but the realtime ones (written by STORE), with the trending scores and counts."""
+    import re
+
+    from analytics import statements
+
+    def written(sql: str) -> set[str]:
+        return set(re.findall(r"\b(?:INSERT INTO|(?<!DO )UPDATE|DELETE FROM)\s+(\w+)", sql))
+
+    videos, channels = written(statements.FOLD_VIDEOS), written(statements.FOLD_CHANNELS)
+    assert videos & channels == set()
+    assert videos >= {
+        "analytics_view_pending",
+        "analytics_video_trending",
+        "api_video",
+        "analytics_video_hourly",
+    }
+    assert "analytics_view_pending_channels" in channels
+    realtime = {"analytics_realtime_video", "analytics_realtime_total"}
+    rollups = set(services.ROLLUPS_TABLES) - realtime - {"analytics_video_totals"}  # totals: hourly's trigger
+    assert (videos | channels) - {"analytics_view_pending", "analytics_view_pending_channels"} == rollups | {
+        "analytics_video_trending",
+        "api_video",
+    }
+    assert (
+        written(statements.STORE)
+        == {"analytics_view_event", "analytics_view_pending", "analytics_view_pending_channels"} | realtime
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_to_two_queues_gives_the_second_the_events_waiting():
+    """Events stored and not yet folded when the second queue is made (migrations_sql/0041) have been
+    folded into no rollup yet: the channels' part gets them too, so each part folds them once."""
+    from django.core.management import call_command
+
+    call_command("migrate", "analytics", "0024_view_pending", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO analytics_view_pending (video_id, occurred_at, watch_seconds, country, device, viewer_id)"
+                " VALUES (1, now(), 3, 'KR', 'tv', 'v1'), (2, now(), 4, NULL, NULL, NULL)"
+            )
+    finally:
+        call_command("migrate", "analytics", verbosity=0)
+    assert scalar("SELECT count(*) FROM analytics_view_pending_channels") == 2
+    assert scalar("SELECT sum(watch_seconds) FROM analytics_view_pending_channels WHERE country = 'KR'") == 3
