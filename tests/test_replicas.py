@@ -5,11 +5,13 @@ skipped with no error."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -205,11 +207,9 @@ def test_reads_go_to_a_replica_a_writer_reads_its_writes_and_a_lagging_or_stoppe
         cluster.close()
 
 
-def test_a_write_after_an_idle_spell_is_not_lag(tmp_path):
-    """The replica's last replayed transaction is as old as the idle spell before a write; while it replays
-    that write, the age of that transaction is not its lag (CI once skipped a healthy replica so)."""
-    from config.replicas import replica_lag
-
+@contextlib.contextmanager
+def beating_replica(tmp_path) -> Iterator[tuple[psycopg.Connection, psycopg.Cursor]]:
+    """A primary with a table `beat`, and a cursor on its streaming replica started after the table."""
     cluster = ReplicatedCluster(tmp_path)
     try:
         with psycopg.connect(cluster.url, autocommit=True) as primary:
@@ -220,20 +220,29 @@ def test_a_write_after_an_idle_spell_is_not_lag(tmp_path):
             )
             replica.autocommit = True
             with replica, replica.cursor() as cursor:
-                lags = []
-                for _ in range(4):
-                    time.sleep(1.5)
-                    primary.execute("INSERT INTO beat VALUES (now())")
-                    lags += [replica_lag(cursor) for _ in range(5)]
-                assert max(lags) < 1, lags
-                # a replica that does not replay is still behind
-                cursor.execute("SELECT pg_wal_replay_pause()")
-                primary.execute("INSERT INTO beat VALUES (now())")
-                time.sleep(1.5)
-                assert replica_lag(cursor) > 1
-                cursor.execute("SELECT pg_wal_replay_resume()")
+                yield primary, cursor
     finally:
         cluster.close()
+
+
+def test_a_write_after_an_idle_spell_is_not_lag(tmp_path):
+    """The replica's last replayed transaction is as old as the idle spell before a write; while it replays
+    that write, the age of that transaction is not its lag (CI once skipped a healthy replica so)."""
+    from config.replicas import replica_lag
+
+    with beating_replica(tmp_path) as (primary, cursor):
+        lags = []
+        for _ in range(4):
+            time.sleep(1.5)
+            primary.execute("INSERT INTO beat VALUES (now())")
+            lags += [replica_lag(cursor) for _ in range(5)]
+        assert max(lags) < 1, lags
+        # a replica that does not replay is still behind
+        cursor.execute("SELECT pg_wal_replay_pause()")
+        primary.execute("INSERT INTO beat VALUES (now())")
+        time.sleep(1.5)
+        assert replica_lag(cursor) > 1
+        cursor.execute("SELECT pg_wal_replay_resume()")
 
 
 def test_a_replica_that_has_replayed_nothing_since_it_started_is_behind(tmp_path):
@@ -242,34 +251,23 @@ def test_a_replica_that_has_replayed_nothing_since_it_started_is_behind(tmp_path
     failed the idle-spell test above when its first write arrived before any replay."""
     from config.replicas import replica_lag
 
-    cluster = ReplicatedCluster(tmp_path)
-    try:
-        with psycopg.connect(cluster.url, autocommit=True) as primary:
-            primary.execute("CREATE TABLE beat (at timestamptz)")
-            cluster.start_replica()
-            replica = psycopg.connect(
-                host=str(cluster.replica_dir), port=REPLICA_PORT, user="postgres", dbname="replicatest"
-            )
-            replica.autocommit = True
-            with replica, replica.cursor() as cursor:
-                cursor.execute("SELECT pg_wal_replay_pause(), pg_last_xact_replay_timestamp()")
-                assert cursor.fetchone()[1] is None
-                primary.execute("INSERT INTO beat VALUES (now())")
-                (written,) = primary.execute("SELECT pg_current_wal_lsn()").fetchone()
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    cursor.execute("SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn", [str(written)])
-                    if cursor.fetchone()[0]:
-                        break
-                    time.sleep(0.05)
-                assert replica_lag(cursor) == float("inf")
-                cursor.execute("SELECT pg_wal_replay_resume()")
-                deadline = time.monotonic() + 10
-                while (lag := replica_lag(cursor)) != 0 and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                assert lag == 0
-    finally:
-        cluster.close()
+    with beating_replica(tmp_path) as (primary, cursor):
+        cursor.execute("SELECT pg_wal_replay_pause(), pg_last_xact_replay_timestamp()")
+        assert cursor.fetchone()[1] is None
+        primary.execute("INSERT INTO beat VALUES (now())")
+        (written,) = primary.execute("SELECT pg_current_wal_lsn()").fetchone()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn", [str(written)])
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        assert replica_lag(cursor) == float("inf")
+        cursor.execute("SELECT pg_wal_replay_resume()")
+        deadline = time.monotonic() + 10
+        while (lag := replica_lag(cursor)) != 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert lag == 0
 
 
 @pytest.mark.django_db
